@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# pytest-xdist runs one worker per core; more threads per worker only oversubscribe the CPU
+# (small torch ops ran ~20x slower with the default thread count on a 2-core machine).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

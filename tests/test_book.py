@@ -151,7 +151,9 @@ class PageVisit:
         if message.type != "error":
             return
         location = message.location.get("url", "") if message.location else ""
-        if "Failed to load resource" in message.text and not location.startswith("http://127.0.0.1"):
+        if "Failed to load resource" in message.text and not location.startswith(
+            "http://127.0.0.1"
+        ):
             return  # an external resource this offline test blocked on purpose
         if "Failed to load resource" in message.text and any(
             location == url for url in self.external
@@ -240,7 +242,7 @@ def _pages_containing(marker: str) -> list[str]:
 
 
 ANIMATION_PAGES = _pages_containing("svmkit-animation")
-SLIDER_PAGES = _pages_containing("svmkit-slider")
+SLIDER_PAGES = _pages_containing("svmkit-static-slider")
 
 
 @pytest.mark.browser
@@ -273,7 +275,7 @@ def test_animation_shows_different_frames_after_play(browser, site_url, page_nam
 def test_every_slider_changes_the_figure(browser, site_url, page_name):
     visit = PageVisit(browser, urljoin(site_url, f"{page_name}.html"))
     try:
-        players = visit.page.locator(".svmkit-slider")
+        players = visit.page.locator(".svmkit-static-slider")
         assert players.count() >= 1
         for index in range(players.count()):
             player = players.nth(index)

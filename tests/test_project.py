@@ -127,8 +127,6 @@ def test_notebook_installs_svmkit_from_the_configured_repository(notebook):
     assert "import svmkit" in first_code and "except ImportError" in first_code
     assert f"git+{url}" in first_code, f"{notebook.name} installs from elsewhere than {url}"
     other_urls = {
-        word.strip("\"'")
-        for word in first_code.split()
-        if "github.com" in word and url not in word
+        word.strip("\"'") for word in first_code.split() if "github.com" in word and url not in word
     }
     assert not other_urls, f"{notebook.name} mentions other repositories: {other_urls}"

