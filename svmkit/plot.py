@@ -139,7 +139,12 @@ def _is_keras_model(model: Any) -> bool:
     # hierarchy first and fall back to duck typing (predict without parameters).
     if any(cls.__module__.split(".")[0] == "keras" for cls in type(model).__mro__):
         return True
-    return hasattr(model, "predict") and not hasattr(model, "parameters")
+    # scikit-learn estimators also have predict(); they are handled by their decision_function.
+    return (
+        hasattr(model, "predict")
+        and not hasattr(model, "parameters")
+        and not hasattr(model, "decision_function")
+    )
 
 
 def _torch_device_of(model: Any) -> Any:

@@ -148,6 +148,15 @@ def test_decision_function_of_estimator_and_callable():
         plot.decision_function_of(42)
 
 
+def test_decision_function_of_a_fitted_scikit_learn_svc():
+    # SVC has predict() and no parameters(): it must not be mistaken for a Keras model.
+    from sklearn.svm import SVC
+
+    X = np.array([[-2.0, 0.0], [-1.0, 1.0], [1.0, -1.0], [2.0, 0.0]])
+    svc = SVC(kernel="linear").fit(X, [-1, -1, 1, 1])
+    np.testing.assert_allclose(plot.decision_function_of(svc)(X), svc.decision_function(X))
+
+
 def test_plot_losses_history_like_objects():
     class KerasLikeHistory:
         history: ClassVar[dict] = {"loss": [3.0, 2.0], "accuracy": [0.1, 0.2]}
