@@ -315,7 +315,7 @@ def fit(
         Binary losses: labels in {−1, +1}, {0, 1} or bool (converted to ±1). Multiclass losses:
         class indices in ``[0, K)``.
     loss : {"hinge", "squared_hinge", "ovr", "squared_ovr", "crammer_singer"} or callable
-        See :mod:`svmkit.torch.losses`; a callable gets ``(z, y)`` and returns a scalar tensor.
+        See ``svmkit.torch.losses``; a callable gets ``(z, y)`` and returns a scalar tensor.
     epochs : int, default=10
     batch_size : int or None, default=32
         ``None`` (or anything ≥ n) trains on the full batch without shuffling.
