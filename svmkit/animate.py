@@ -43,6 +43,7 @@ from svmkit.plot import (
     _series_of,
     _torch_device_of,
     _torch_dtype_of,
+    _torch_eval_forward,
     decision_function_of,
     margin_bands,
 )
@@ -238,14 +239,7 @@ class MarginAnimation:
                 grid = torch.as_tensor(self.grid, dtype=_torch_dtype_of(model), device=device)
 
                 def evaluate() -> np.ndarray:
-                    was_training = model.training
-                    model.eval()
-                    try:
-                        with torch.no_grad():
-                            z = model(grid)
-                    finally:
-                        model.train(was_training)
-                    return z.detach().float().cpu().numpy()
+                    return _torch_eval_forward(model, grid).detach().float().cpu().numpy()
 
                 self._evaluators[key] = evaluate
         else:

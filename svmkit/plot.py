@@ -164,6 +164,19 @@ def _torch_dtype_of(model: Any) -> Any:
     return torch.get_default_dtype()
 
 
+def _torch_eval_forward(model: Any, inputs: Any) -> Any:
+    """``model(inputs)`` in eval mode without autograd, restoring the model's training flag."""
+    import torch
+
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            return model(inputs)
+    finally:
+        model.train(was_training)
+
+
 def _as_vector(z: np.ndarray, n: int) -> np.ndarray:
     z = np.asarray(z)
     if z.ndim == 2 and z.shape[1] != 1:
@@ -221,13 +234,7 @@ def decision_function_of(model: Any, device: Any = None) -> DecisionFunction:
 
         def torch_decision(points: np.ndarray) -> np.ndarray:
             inputs = torch.as_tensor(np.asarray(points), dtype=dtype, device=target)
-            was_training = model.training
-            model.eval()
-            try:
-                with torch.no_grad():
-                    z = model(inputs)
-            finally:
-                model.train(was_training)
+            z = _torch_eval_forward(model, inputs)
             return _as_vector(z.detach().cpu().numpy(), len(points))
 
         return torch_decision

@@ -1,4 +1,4 @@
-"""Shared pytest set-up: quiet frameworks, the `gpu` marker, and the repository root."""
+"""Shared pytest set-up: quiet frameworks, `gpu` marker, repository root, one torch thread."""
 
 from __future__ import annotations
 
@@ -37,3 +37,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def repo_root() -> Path:
     """The repository root (where _config.yml lives)."""
     return REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def torch_single_thread():
+    """One intra-op torch thread for a whole test module, restored afterwards.
+
+    Tiny tensors: intra-op threads only add synchronisation, and on a shared CPU oversubscribed
+    OpenMP threads make each op ~20x slower. Modules opt in with
+    ``pytestmark = pytest.mark.usefixtures("torch_single_thread")``.
+    """
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

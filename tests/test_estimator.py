@@ -22,14 +22,7 @@ torch = pytest.importorskip("torch")
 # expected failures are declared.
 FAST = {"max_epochs": 10, "n_components": 128, "random_state": 0}
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny problems: on a busy 2-core machine thread hand-offs cost more than they gain."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("torch_single_thread")
 
 
 @parametrize_with_checks([SVMClassifier(**FAST), SVMClassifier(kernel="linear", **FAST)])

@@ -25,13 +25,7 @@ from svmkit.torch import LinearSVM, fit, predict  # noqa: E402
 
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)]
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny tensors: extra threads only add contention
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("torch_single_thread")
 
 
 def _overlapping_blobs(seed: int):

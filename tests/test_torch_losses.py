@@ -9,15 +9,7 @@ torch = pytest.importorskip("torch")
 
 from svmkit.torch import hinge_loss, multiclass_hinge_loss, squared_hinge_loss  # noqa: E402
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_thread():
-    # Tiny tensors: intra-op threads only add synchronisation, and on a shared CPU oversubscribed
-    # OpenMP threads make each op ~20x slower.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("torch_single_thread")
 
 
 def test_hinge_value_and_gradient_by_hand():

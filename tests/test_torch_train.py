@@ -25,15 +25,7 @@ from svmkit.torch import (  # noqa: E402
 
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)]
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_thread():
-    # Tiny tensors: intra-op threads only add synchronisation, and on a shared CPU oversubscribed
-    # OpenMP threads make each op ~20x slower.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("torch_single_thread")
 
 
 def _skip_without(device_name: str) -> None:

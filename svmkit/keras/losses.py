@@ -35,11 +35,17 @@ MULTICLASS_KINDS = ("ovr", "squared_ovr", "crammer_singer")
 _register = keras.saving.register_keras_serializable(package="svmkit")
 
 
-def _signed_labels_and_scores(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
-    """Return ``(y, z)`` as float tensors of one shape, with ``{0, 1}`` labels mapped to ±1."""
+def _float_scores(y_pred: Any) -> Any:
+    """``y_pred`` as a tensor of a floating dtype (``keras.backend.floatx()`` for integers)."""
     z = ops.convert_to_tensor(y_pred)
     if not keras.backend.is_float_dtype(z.dtype):
         z = ops.cast(z, keras.backend.floatx())
+    return z
+
+
+def _signed_labels_and_scores(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
+    """Return ``(y, z)`` as float tensors of one shape, with ``{0, 1}`` labels mapped to ±1."""
+    z = _float_scores(y_pred)
     y = ops.cast(ops.convert_to_tensor(y_true), z.dtype)
     # A single decision column (n, 1) and a label vector (n,) describe the same samples.
     if len(z.shape) == 2 and z.shape[-1] == 1:
@@ -69,9 +75,7 @@ def _hinge_per_sample(y_true: Any, y_pred: Any, *, squared: bool) -> Any:
 
 def _one_hot_targets(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
     """Return ``(one_hot, z)`` for class-index or one-hot ``y_true`` and scores ``(n, K)``."""
-    z = ops.convert_to_tensor(y_pred)
-    if not keras.backend.is_float_dtype(z.dtype):
-        z = ops.cast(z, keras.backend.floatx())
+    z = _float_scores(y_pred)
     if len(z.shape) != 2:
         raise ValueError(f"y_pred must have shape (n, K); got {tuple(z.shape)}.")
     n_classes = z.shape[-1]

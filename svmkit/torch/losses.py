@@ -26,12 +26,17 @@ __all__ = ["MULTICLASS_KINDS", "hinge_loss", "multiclass_hinge_loss", "squared_h
 MULTICLASS_KINDS = ("ovr", "squared_ovr", "crammer_singer")
 
 
-def _binary_margins(z: Tensor, y: Tensor) -> Tensor:
-    """Return the margins ``y · z`` as a 1-d tensor, checking that the shapes line up."""
+def _check_tensors(z: Tensor, y: Tensor) -> None:
+    """Raise TypeError unless both ``z`` and ``y`` are torch tensors (``z`` checked first)."""
     if not isinstance(z, Tensor):
         raise TypeError(f"z must be a torch.Tensor, got {type(z).__name__}")
     if not isinstance(y, Tensor):
         raise TypeError(f"y must be a torch.Tensor, got {type(y).__name__}")
+
+
+def _binary_margins(z: Tensor, y: Tensor) -> Tensor:
+    """Return the margins ``y · z`` as a 1-d tensor, checking that the shapes line up."""
+    _check_tensors(z, y)
     if z.dim() == 2 and z.shape[1] == 1:
         z = z[:, 0]
     if y.dim() == 2 and y.shape[1] == 1:
@@ -118,10 +123,7 @@ def multiclass_hinge_loss(z: Tensor, y: Tensor, kind: str = "ovr") -> Tensor:
     if kind not in MULTICLASS_KINDS:
         listed = ", ".join(repr(k) for k in MULTICLASS_KINDS)
         raise ValueError(f"kind must be one of {listed}; got {kind!r}")
-    if not isinstance(z, Tensor):
-        raise TypeError(f"z must be a torch.Tensor, got {type(z).__name__}")
-    if not isinstance(y, Tensor):
-        raise TypeError(f"y must be a torch.Tensor, got {type(y).__name__}")
+    _check_tensors(z, y)
     if z.dim() != 2:
         raise ValueError(f"z must have shape (n, K) for a multiclass loss, got {tuple(z.shape)}")
     if y.dim() == 2 and y.shape[1] == 1:

@@ -120,13 +120,7 @@ def device(prefer: str | torch.device | None = None) -> torch.device:
     True
     """
     if prefer is not None:
-        try:
-            chosen = torch.device(prefer)
-        except (RuntimeError, TypeError) as error:
-            raise ValueError(f"prefer is not a valid torch device: {prefer!r} ({error})") from None
-        if chosen.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError("prefer='cuda' but torch.cuda.is_available() is False")
-        return chosen
+        return _resolve_device(prefer, "prefer")
     if torch.cuda.is_available():
         return torch.device("cuda")
     mps = getattr(torch.backends, "mps", None)
@@ -173,14 +167,14 @@ def _all_finite(tensor: Tensor) -> bool:
     return bool(finite)
 
 
-def _resolve_device(value: Any) -> torch.device:
-    """Turn a ``device`` argument into a torch.device, with errors that name ``device``."""
+def _resolve_device(value: Any, name: str = "device") -> torch.device:
+    """Turn a device argument into a torch.device, with errors that name the argument ``name``."""
     try:
         target = torch.device(value)
     except (RuntimeError, TypeError) as error:
-        raise ValueError(f"device is not a valid torch device: {value!r} ({error})") from None
+        raise ValueError(f"{name} is not a valid torch device: {value!r} ({error})") from None
     if target.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' but torch.cuda.is_available() is False")
+        raise ValueError(f"{name}='cuda' but torch.cuda.is_available() is False")
     return target
 
 
