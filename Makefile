@@ -50,7 +50,7 @@ unit: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check svmkit tests benchmarks
+	$(BIN)/ruff check svmkit tests benchmarks book/_ext
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/redraw_fps.py
