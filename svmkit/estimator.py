@@ -423,6 +423,7 @@ def _fit_keras(
             scale=estimator.sigma_,
             orthogonal=bool(estimator.orthogonal),
             seed=train["seed"],
+            normalize=True,  # the same features as the torch backend
         )
         features = featurize(feature_map, X)
         omega = keras.ops.convert_to_numpy(feature_map.unscaled_kernel)

@@ -56,7 +56,7 @@ def test_random_fourier_features_agree_for_the_same_seed(kernel, scale, orthogon
         3, 128, kernel=kernel, scale=scale, orthogonal=orthogonal, seed=7
     )
     keras_rff = svm_keras.RandomFourierFeatures(
-        128, kernel_initializer=kernel, scale=scale, orthogonal=orthogonal, seed=7
+        128, kernel_initializer=kernel, scale=scale, orthogonal=orthogonal, seed=7, normalize=True
     )
     phi_torch = torch_numpy(torch_rff(torch.from_numpy(X)))
     phi_keras = keras_numpy(keras_rff(X))
@@ -127,7 +127,7 @@ def test_full_batch_training_follows_the_same_path(loss, keras_loss, units, y):
     keras_model = keras.Sequential(
         [
             keras.Input((3,)),
-            svm_keras.RandomFourierFeatures(32, scale=1.0, trainable=True, seed=2),
+            svm_keras.RandomFourierFeatures(32, scale=1.0, trainable=True, seed=2, normalize=True),
             svm_keras.LinearSVM(units, l2=l2),
         ]
     )
@@ -151,7 +151,7 @@ def test_full_batch_training_follows_the_same_path(loss, keras_loss, units, y):
 
 def test_keras_featurize_matches_torch_featurize():
     torch_rff = svm_torch.RandomFourierFeatures(3, 64, seed=5)
-    keras_rff = svm_keras.RandomFourierFeatures(64, seed=5)
+    keras_rff = svm_keras.RandomFourierFeatures(64, seed=5, normalize=True)
     phi_torch = svm_torch.featurize(torch_rff, X, batch_size=16)
     phi_keras = svm_keras.featurize(keras_rff, X, batch_size=16)
     assert np.abs(phi_keras - torch_numpy(phi_torch)).max() < TOLERANCE
@@ -188,3 +188,25 @@ def test_one_margin_animation_follows_training_in_both_frameworks():
     # 8 batches: the start, every 2nd batch, and no extra final frame (batch 8 was drawn).
     assert torch_animation.frame_count == keras_animation.frame_count == 5
     assert keras_animation.model is keras_model and keras_animation.epoch == 2
+
+
+def test_keras_default_is_the_old_tf_keras_plain_cosine():
+    """Keras keeps tf.keras' output cos(xΩ/σ + β); normalize=True adds sqrt(2/D), as in torch."""
+    plain = keras_numpy(svm_keras.RandomFourierFeatures(64, seed=5)(X))
+    normalized = keras_numpy(svm_keras.RandomFourierFeatures(64, seed=5, normalize=True)(X))
+    torch_plain = torch_numpy(
+        svm_torch.RandomFourierFeatures(3, 64, seed=5, normalize=False)(torch.from_numpy(X))
+    )
+    np.testing.assert_allclose(plain * np.sqrt(2 / 64), normalized, atol=1e-6)
+    np.testing.assert_allclose(plain, torch_plain, atol=1e-5)
+    assert np.abs(plain).max() <= 1.0 and np.abs(plain).max() > 0.9
+    config = svm_keras.RandomFourierFeatures(8, normalize=True).get_config()
+    assert config["normalize"] is True
+    assert svm_keras.RandomFourierFeatures.from_config(config).normalize is True
+
+
+def test_normalize_must_be_a_bool():
+    with pytest.raises(TypeError, match="normalize"):
+        svm_keras.RandomFourierFeatures(8, normalize="yes")
+    with pytest.raises(TypeError, match="normalize"):
+        svm_torch.RandomFourierFeatures(3, 8, normalize=1)

@@ -48,7 +48,9 @@ diffs = {}
 
 for kernel, orthogonal in [("gaussian", True), ("laplacian", False), ("cauchy", False)]:
     phi_torch = svm_torch.RandomFourierFeatures(3, 64, kernel, orthogonal=orthogonal, seed=1)
-    phi_keras = svm_keras.RandomFourierFeatures(64, kernel, orthogonal=orthogonal, seed=1)
+    phi_keras = svm_keras.RandomFourierFeatures(
+        64, kernel, orthogonal=orthogonal, seed=1, normalize=True
+    )
     diffs["rff_" + kernel] = np.abs(
         as_numpy(phi_keras(X)) - as_numpy(phi_torch(torch.from_numpy(X)))
     ).max()
@@ -84,7 +86,7 @@ svm_torch.fit(torch_model, X, y, loss="hinge", epochs=5, batch_size=None, lr=0.5
               weight_decay=0.01, progress=False)
 keras_model = keras.Sequential([
     keras.Input((3,)),
-    svm_keras.RandomFourierFeatures(32, scale=1.0, trainable=True, seed=2),
+    svm_keras.RandomFourierFeatures(32, scale=1.0, trainable=True, seed=2, normalize=True),
     svm_keras.LinearSVM(1, l2=0.01),
 ])
 keras_model.compile(optimizer=keras.optimizers.SGD(0.5), loss=svm_keras.Hinge())

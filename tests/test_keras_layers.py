@@ -47,7 +47,7 @@ def separable_blobs(n: int = 40) -> tuple[np.ndarray, np.ndarray]:
 )
 def test_rff_equals_numpy_reference(kernel, orthogonal, scale):
     layer = RandomFourierFeatures(
-        64, kernel_initializer=kernel, scale=scale, orthogonal=orthogonal, seed=3
+        64, kernel_initializer=kernel, scale=scale, orthogonal=orthogonal, seed=3, normalize=True
     )
     phi = numpy_of(layer(X3))
     omega = kernels.sample_frequencies(3, 64, kernel=kernel, orthogonal=orthogonal, seed=3)

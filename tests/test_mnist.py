@@ -186,13 +186,17 @@ def test_restricted_unpickler_rebuilds_plain_arrays():
     assert loaded[1][1].dtype == np.int64
 
 
-def test_download_failure_warns_and_falls_back(tmp_path, monkeypatch, fast_conversion):
+def test_download_failure_says_so_on_stdout_and_falls_back(
+    tmp_path, monkeypatch, fast_conversion, capsys
+):
     def unreachable(path, timeout):
         raise OSError("network is unreachable")
 
     monkeypatch.setattr(data, "_download", unreachable)
-    with pytest.warns(RuntimeWarning, match="falling back"):
-        arrays = data.load_mnist(tmp_path, offline=False, timeout=0.5)
+    arrays = data.load_mnist(tmp_path, offline=False, timeout=0.5)
+    captured = capsys.readouterr()
+    assert "network is unreachable" in captured.out and "offline copy" in captured.out
+    assert captured.err == "", "nothing on stderr: the strict book build would fail"
     assert arrays[3][:5].tolist() == [7, 2, 1, 0, 4]
     assert len(fast_conversion) == 1
     assert _files(tmp_path) == ["mnist.npz", "mnist.npz.sha256"]

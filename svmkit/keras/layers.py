@@ -41,11 +41,15 @@ def _draw_seed() -> int:
 
 @_register
 class RandomFourierFeatures(keras.layers.Layer):
-    """Random Fourier features ``φ(x) = sqrt(2/D) · cos(x Ω / σ + β)`` (Rahimi & Recht, 2007).
+    """Random Fourier features ``cos(x Ω / σ + β)`` (Rahimi & Recht, 2007).
 
-    Reproduces the old ``tf.keras.layers.experimental.RandomFourierFeatures``: the inner product
-    ``φ(x)·φ(y)`` approximates a shift-invariant kernel ``k(x − y)``, so a linear model on ``φ``
-    (e.g. :class:`LinearSVM` with a hinge loss) approximates a kernel SVM.
+    Reproduces the old ``tf.keras.layers.experimental.RandomFourierFeatures``, including its
+    output ``cos(x Ω / σ + β)`` *without* the factor ``sqrt(2/D)``, so models written for it (the
+    keras.io quasi-SVM) train exactly as they did with only the import changed. With
+    ``normalize=True`` the output is ``φ(x) = sqrt(2/D) · cos(x Ω / σ + β)``, whose inner product
+    ``φ(x)·φ(y)`` approximates a shift-invariant kernel ``k(x − y)``; that is the default of
+    ``svmkit.torch.RandomFourierFeatures``. Either way a linear model on the features (e.g.
+    :class:`LinearSVM` with a hinge loss) approximates a kernel SVM.
 
     Parameters
     ----------
@@ -62,6 +66,10 @@ class RandomFourierFeatures(keras.layers.Layer):
         Whether ``kernel_scale`` is learned. Ω and β are always frozen.
     orthogonal : bool, default False
         Orthogonal random features (Yu et al., 2016); "gaussian" only.
+    normalize : bool, default False
+        Multiply the cosines by ``sqrt(2/D)`` so that ``φ(x)·φ(y) ≈ k(x, y)``. ``False`` keeps
+        tf.keras' plain cosines (a head's effective learning rate and regularisation depend on
+        this amplitude, which is why the old recipes need it).
     seed : int or None
         With a seed, Ω and β are exactly ``svmkit.kernels.sample_frequencies`` and
         ``sample_phases`` with that seed, so this layer equals
@@ -82,7 +90,7 @@ class RandomFourierFeatures(keras.layers.Layer):
     Examples
     --------
     >>> import numpy as np
-    >>> layer = RandomFourierFeatures(output_dim=4096, scale=1.5, seed=0)
+    >>> layer = RandomFourierFeatures(output_dim=4096, scale=1.5, normalize=True, seed=0)
     >>> X = np.array([[0.0, 0.0], [1.0, 0.5]], dtype="float32")
     >>> phi = np.asarray(layer(X))
     >>> phi.shape
@@ -102,10 +110,14 @@ class RandomFourierFeatures(keras.layers.Layer):
         trainable: bool = False,
         orthogonal: bool = False,
         seed: int | None = None,
+        normalize: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(trainable=trainable, **kwargs)
         self.output_dim = check_positive_int(output_dim, "output_dim")
+        if not isinstance(normalize, bool):
+            raise TypeError(f"normalize must be True or False, got {normalize!r}")
+        self.normalize = normalize
         if isinstance(kernel_initializer, dict):  # from get_config()
             kernel_initializer = keras.initializers.deserialize(kernel_initializer)
         if isinstance(kernel_initializer, str):
@@ -188,7 +200,9 @@ class RandomFourierFeatures(keras.layers.Layer):
         inputs = ops.cast(inputs, self.compute_dtype)
         kernel = self.unscaled_kernel / self.kernel_scale
         outputs = ops.matmul(inputs, kernel) + self.bias
-        return math.sqrt(2.0 / self.output_dim) * ops.cos(outputs)
+        if self.normalize:
+            return math.sqrt(2.0 / self.output_dim) * ops.cos(outputs)
+        return ops.cos(outputs)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         return (*tuple(input_shape)[:-1], self.output_dim)
@@ -204,6 +218,7 @@ class RandomFourierFeatures(keras.layers.Layer):
             "scale": self.scale,
             "orthogonal": self.orthogonal,
             "seed": self.seed,
+            "normalize": self.normalize,
         }
 
 

@@ -139,6 +139,10 @@ class RandomFourierFeatures(nn.Module):
         Seed of :func:`svmkit.kernels.sample_frequencies` / :func:`~svmkit.kernels.sample_phases`,
         so a seed gives exactly the numpy reference (and the Keras layer). ``None`` draws the seed
         from PyTorch's global generator, so ``torch.manual_seed`` makes the layer reproducible.
+    normalize : bool, default=True
+        Multiply the cosines by ``sqrt(2/D)`` so that ``φ(x)·φ(y) ≈ k(x, y)``. ``False`` gives the
+        plain cosines of the old tf.keras layer (the default of ``svmkit.keras``'s twin, kept
+        there so that old Keras recipes run unchanged).
 
     Attributes
     ----------
@@ -172,12 +176,16 @@ class RandomFourierFeatures(nn.Module):
         trainable: bool = False,
         orthogonal: bool = False,
         seed: int | None = None,
+        normalize: bool = True,
         *,
         device: Any = None,
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
         self.in_features = check_positive_int(in_features, "in_features")
+        if not isinstance(normalize, bool):
+            raise TypeError(f"normalize must be True or False, got {normalize!r}")
+        self.normalize = normalize
         self.output_dim = check_positive_int(output_dim, "output_dim")
         self.kernel = check_choice(kernel, "kernel", kernels.KERNELS)
         if scale is None:
@@ -231,7 +239,7 @@ class RandomFourierFeatures(nn.Module):
         # trainable σ positive (Keras uses a non-negativity constraint for the same reason).
         scale = self.scale.clamp_min(1e-6) if self.trainable else self.scale
         projection = torch.addmm(self.beta, x, self.omega / scale)
-        amplitude = math.sqrt(2.0 / self.output_dim)
+        amplitude = math.sqrt(2.0 / self.output_dim) if self.normalize else 1.0
         if projection.requires_grad:
             features = torch.cos(projection) * amplitude
         else:
@@ -243,7 +251,8 @@ class RandomFourierFeatures(nn.Module):
         return (
             f"in_features={self.in_features}, output_dim={self.output_dim}, "
             f"kernel={self.kernel!r}, scale={round(self.initial_scale, 4)!r}, "
-            f"trainable={self.trainable}, orthogonal={self.orthogonal}"
+            f"trainable={self.trainable}, orthogonal={self.orthogonal}, "
+            f"normalize={self.normalize}"
         )
 
 
