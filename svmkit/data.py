@@ -39,6 +39,7 @@ from svmkit._validation import check_positive, check_positive_int
 __all__ = [
     "MNIST_SHA256",
     "MNIST_URL",
+    "deskew",
     "flatten_images",
     "load_mnist",
     "make_blobs",
@@ -647,3 +648,83 @@ def flatten_images(images: Any) -> np.ndarray:
             "float images must hold values in [0, 1]; pass the uint8 images to scale by 1/255"
         )
     return flat.astype(np.float32)
+
+
+def deskew(images: Any, *, chunk_size: int = 10_000) -> np.ndarray:
+    """Straighten slanted digits: shear each image so its main axis is vertical, then centre it.
+
+    The classic MNIST preprocessing (LeCun et al. 1998 list "deskewing" for several of their
+    best SVM and k-NN results). From the image's intensity moments — centroid ``(r̄, c̄)``, row
+    variance ``var_r`` and covariance ``cov_rc`` — the slant is ``α = cov_rc / var_r``; the output
+    pixel ``(r, c)`` takes the input at row ``r + r̄ − r₀`` and column ``c + c̄ − c₀ + α (r − r₀)``
+    (``(r₀, c₀)`` is the image centre), by bilinear interpolation with zeros outside.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, height, width)
+        uint8 images (0–255) or floats in [0, 1].
+    chunk_size : int, default 10000
+        Images processed at once (bounds the temporary memory to a few hundred MB).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, height, width), float32 in [0, 1]
+
+    Examples
+    --------
+    >>> image = np.zeros((1, 9, 9), dtype=np.uint8)
+    >>> for row in range(9):  # a stroke leaning to the right
+    ...     image[0, row, 8 - row] = 255
+    >>> def slant(x):
+    ...     r, c = np.indices(x.shape[1:])
+    ...     m = x[0] / x[0].sum()
+    ...     rm, cm = (m * r).sum(), (m * c).sum()
+    ...     return ((m * (r - rm) * (c - cm)).sum() / (m * (r - rm) ** 2).sum()).round(3)
+    >>> float(slant(image.astype(float))), float(abs(slant(deskew(image))))
+    (-1.0, 0.0)
+    """
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (n, height, width), got {images.shape}")
+    if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
+        raise TypeError(f"images must be numeric, got dtype {images.dtype}")
+    check_positive_int(chunk_size, "chunk_size")
+    scale = 255.0 if np.issubdtype(images.dtype, np.integer) else 1.0
+    out = np.empty(images.shape, dtype=np.float32)
+    for start in range(0, len(images), chunk_size):
+        chunk = images[start : start + chunk_size].astype(np.float32) / scale
+        out[start : start + chunk_size] = _deskew_chunk(chunk)
+    return out
+
+
+def _deskew_chunk(x: np.ndarray) -> np.ndarray:
+    n, height, width = x.shape
+    rows = np.arange(height, dtype=np.float32)[None, :, None]
+    cols = np.arange(width, dtype=np.float32)[None, None, :]
+    mass = np.maximum(x.sum(axis=(1, 2)), 1e-6)[:, None, None]
+    row_mean = (x * rows).sum(axis=(1, 2), keepdims=True) / mass
+    col_mean = (x * cols).sum(axis=(1, 2), keepdims=True) / mass
+    row_var = (x * (rows - row_mean) ** 2).sum(axis=(1, 2), keepdims=True) / mass
+    covariance = (x * (rows - row_mean) * (cols - col_mean)).sum(axis=(1, 2), keepdims=True) / mass
+    slant = covariance / np.maximum(row_var, 1e-6)
+    centre_row, centre_col = (height - 1) / 2, (width - 1) / 2
+    source_row = np.broadcast_to(rows + (row_mean - centre_row), x.shape)
+    source_col = cols + (col_mean - centre_col) + slant * (rows - centre_row)
+    # Bilinear interpolation with zeros outside the image, for all pixels of all images at once.
+    r0, c0 = np.floor(source_row), np.floor(source_col)
+    dr, dc = source_row - r0, source_col - c0
+    r0, c0 = r0.astype(np.int64), c0.astype(np.int64)
+    flat = x.reshape(n, -1)
+    image_index = np.arange(n)[:, None, None]
+    result = np.zeros_like(x)
+    for r_offset, c_offset, weight in (
+        (0, 0, (1 - dr) * (1 - dc)),
+        (0, 1, (1 - dr) * dc),
+        (1, 0, dr * (1 - dc)),
+        (1, 1, dr * dc),
+    ):
+        r, c = r0 + r_offset, c0 + c_offset
+        inside = (r >= 0) & (r < height) & (c >= 0) & (c < width)
+        index = np.where(inside, r * width + c, 0)
+        result += np.where(inside, flat[image_index, index], 0.0) * weight
+    return np.clip(result, 0.0, 1.0)

@@ -101,3 +101,52 @@ def test_flatten_images_keeps_unit_floats_and_rejects_bad_input():
         data.flatten_images(np.full((2, 3, 3), 300))
     with pytest.raises(TypeError, match="images"):
         data.flatten_images(np.array([["a", "b"]]))
+
+
+def _slant_and_centroid(image):
+    rows, cols = np.indices(image.shape)
+    weights = image / image.sum()
+    row_mean, col_mean = (weights * rows).sum(), (weights * cols).sum()
+    covariance = (weights * (rows - row_mean) * (cols - col_mean)).sum()
+    return covariance / (weights * (rows - row_mean) ** 2).sum(), row_mean, col_mean
+
+
+@pytest.mark.parametrize("lean", [-0.6, -0.3, 0.3, 0.6])
+def test_deskew_straightens_and_centres_a_slanted_stroke(lean):
+    image = np.zeros((28, 28), dtype=np.uint8)
+    for row in range(4, 24):  # a thick stroke, off centre, leaning by `lean` columns per row
+        column = round(10 + lean * (row - 14))
+        image[row, column : column + 3] = 255
+    slant_before, _, _ = _slant_and_centroid(image.astype(float))
+    assert abs(slant_before - lean) < 0.1
+    straight = data.deskew(image[None])[0]
+    slant_after, row_mean, col_mean = _slant_and_centroid(straight)
+    assert abs(slant_after) < 0.05
+    assert abs(row_mean - 13.5) < 0.5 and abs(col_mean - 13.5) < 0.5
+
+
+def test_deskew_accepts_uint8_and_unit_floats_alike():
+    rng = np.random.default_rng(0)
+    images = (rng.random((5, 28, 28)) > 0.8).astype(np.uint8) * 255
+    from_uint8 = data.deskew(images)
+    from_float = data.deskew(images / 255.0, chunk_size=2)
+    assert from_uint8.dtype == np.float32 and from_uint8.shape == (5, 28, 28)
+    np.testing.assert_allclose(from_uint8, from_float, atol=1e-6)
+    assert from_uint8.min() >= 0.0 and from_uint8.max() <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("images", "error", "match"),
+    [
+        (np.zeros((28, 28)), ValueError, "images"),
+        (np.array([[["a"]]]), TypeError, "images"),
+    ],
+)
+def test_deskew_bad_input_names_the_argument(images, error, match):
+    with pytest.raises(error, match=match):
+        data.deskew(images)
+
+
+def test_deskew_rejects_a_bad_chunk_size():
+    with pytest.raises(ValueError, match="chunk_size"):
+        data.deskew(np.zeros((1, 4, 4)), chunk_size=0)
