@@ -239,12 +239,15 @@ class RandomFourierFeatures(nn.Module):
         # trainable σ positive (Keras uses a non-negativity constraint for the same reason).
         scale = self.scale.clamp_min(1e-6) if self.trainable else self.scale
         projection = torch.addmm(self.beta, x, self.omega / scale)
-        amplitude = math.sqrt(2.0 / self.output_dim) if self.normalize else 1.0
         if projection.requires_grad:
-            features = torch.cos(projection) * amplitude
+            features = torch.cos(projection)
+            if self.normalize:
+                features = features * math.sqrt(2.0 / self.output_dim)
         else:
             # Nothing to differentiate: reuse the GEMM output buffer instead of allocating two more.
-            features = projection.cos_().mul_(amplitude)
+            features = projection.cos_()
+            if self.normalize:
+                features.mul_(math.sqrt(2.0 / self.output_dim))
         return features.reshape(*leading, self.output_dim)
 
     def extra_repr(self) -> str:
