@@ -92,5 +92,6 @@ def test_benchmark_quick_mode_prints_one_table(repo_root):
     assert columns == ["method", "framework", "device", "D", "train s", "predict s", "test acc",
                        "peak mem"], columns
     rows = [line for line in lines if line.startswith("| RFF SVM")]
-    assert len(rows) == 1 and "torch" in rows[0], completed.stdout
+    assert len(rows) == 2 and all("torch" in row for row in rows), completed.stdout
+    assert sum("deskewed" in row for row in rows) == 1, completed.stdout
     assert any("% of a plain GEMM" in line for line in lines), completed.stdout
