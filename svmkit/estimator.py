@@ -29,6 +29,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from svmkit._validation import check_choice, check_positive, check_positive_int
+from svmkit.kernels import random_fourier_features
 
 __all__ = ["SVMClassifier"]
 
@@ -294,11 +295,13 @@ class SVMClassifier(ClassifierMixin, BaseEstimator):
         X = X.astype(np.float64, copy=False)
         if self.random_weights_ is None:
             return X
-        projection = X @ self.random_weights_.astype(np.float64)
-        projection += self.random_offset_
-        np.cos(projection, out=projection)
-        projection *= math.sqrt(2.0 / self.random_weights_.shape[1])
-        return projection
+        # random_weights_ already holds Ω/σ, hence scale 1.
+        return random_fourier_features(
+            X,
+            self.random_weights_.astype(np.float64),
+            self.random_offset_.astype(np.float64),
+            1.0,
+        )
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Signed decision values ``z = w·φ(x) + b``.
