@@ -42,7 +42,7 @@ import numpy as np
 
 COLUMNS = ("method", "framework", "device", "D", "train s", "predict s", "test acc", "peak mem")
 
-# Tuned on a shared 2-core CPU (see chapter 9): squared hinge, Adam with an exponentially decaying
+# Tuned on a shared 2-core CPU (see chapter 10): squared hinge, Adam with an exponentially decaying
 # learning rate, large batches (the head is memory-bound: fewer, bigger steps).
 TUNED = {
     "method": "RFF SVM (tuned)",
@@ -165,7 +165,7 @@ def run_torch(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     target = device(args.device)
     X_train, y_train, X_test, y_test = data
     # normalize=False: plain cos(·), amplitude 1, like the old tf.keras layer and svmkit.keras'
-    # default, so that Adam's steps have the intended size whatever D (see chapter 8).
+    # default, so that Adam's steps have the intended size whatever D (see chapter 9).
     rff = RandomFourierFeatures(
         784, config["dim"], scale=config["sigma"], seed=0, normalize=False
     ).to(target)

@@ -35,7 +35,7 @@ def test_torch_rff_svm_learns_mnist(mnist_subset):
 
     x_train, y_train, x_test, y_test = mnist_subset
     torch.manual_seed(0)
-    # Plain cos(·) of amplitude 1, as in chapter 8 (and the Keras layer's default).
+    # Plain cos(·) of amplitude 1, as in chapter 9 (and the Keras layer's default).
     rff = RandomFourierFeatures(784, DIM, scale=SIGMA, seed=0, normalize=False)
     svm = LinearSVM(DIM, 10)
     fit(svm, featurize(rff, x_train), y_train, loss="squared_ovr",
