@@ -7,6 +7,9 @@ and a quiet no-op otherwise (Colab, a plain Jupyter), so the chapters run anywhe
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -48,3 +51,72 @@ def _plain(value: Any) -> Any:
     if callable(item) and getattr(value, "ndim", 0) == 0:
         return item()
     return value
+
+
+def reading_minutes(notebook: str | Path, *, words_per_minute: int = 200) -> float | None:
+    """Minutes a reader needs for the prose of a notebook (its markdown cells), or None if absent.
+
+    Parameters
+    ----------
+    notebook : str or Path
+        The chapter's ``.ipynb`` file (the book build runs each chapter from its own folder, so the
+        file name alone finds it; in Colab the file is not there and the answer is None).
+    words_per_minute : int, optional
+        Reading speed for technical prose with formulas; 200 is a common estimate.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "page.ipynb"
+    >>> cell = {"cell_type": "markdown", "source": ["word " * 400], "metadata": {}}
+    >>> _ = path.write_text(json.dumps({"cells": [cell]}))
+    >>> reading_minutes(path)
+    2.0
+    """
+    if not isinstance(words_per_minute, int) or words_per_minute <= 0:
+        raise ValueError(f"words_per_minute must be a positive integer, got {words_per_minute!r}")
+    path = Path(notebook)
+    if not path.is_file():
+        return None
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    words = sum(
+        len("".join(cell["source"]).split()) for cell in cells if cell["cell_type"] == "markdown"
+    )
+    return words / words_per_minute
+
+
+class ChapterClock:
+    """Measure how long a chapter takes to run, and glue its running and reading times.
+
+    Create it in the chapter's first cell and call :meth:`glue` in its last one; the opening
+    admonition then shows ``{glue:text}`<prefix>_run_min:.0f``` and
+    ``{glue:text}`<prefix>_read_min:.0f```.
+
+    Examples
+    --------
+    >>> clock = ChapterClock("ch0", "missing.ipynb")
+    >>> minutes = clock.glue()
+    >>> minutes["run"] >= 0 and minutes["read"] is None
+    True
+    """
+
+    def __init__(self, prefix: str, notebook: str | Path) -> None:
+        if not isinstance(prefix, str) or not prefix.isidentifier():
+            raise ValueError(f"prefix must be an identifier-like string, got {prefix!r}")
+        self.prefix, self.notebook = prefix, Path(notebook)
+        self.start = time.perf_counter()
+
+    def glue(self) -> dict[str, float | None]:
+        """Glue ``<prefix>_run_min`` and ``<prefix>_read_min``; return both (minutes)."""
+        minutes = {
+            "run": (time.perf_counter() - self.start) / 60,
+            "read": reading_minutes(self.notebook),
+        }
+        for kind, value in minutes.items():
+            if value is not None:
+                glue(f"{self.prefix}_{kind}_min", max(value, 1.0) if kind == "read" else value)
+        return minutes
