@@ -1,0 +1,227 @@
+"""svmkit.dual: the SMO dual solver agrees with scikit-learn's SVC and chapter 2's primal SGD."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.svm import SVC
+
+from svmkit.data import make_blobs, make_moons
+from svmkit.dual import kkt_violations, solve_dual
+from svmkit.kernels import gaussian_kernel, laplacian_kernel
+from svmkit.objective import lambda_from_C, primal_objective
+
+TOL = 1e-6  # stopping tolerance of both solvers
+
+# (data, C, kernel, sigma): overlapping classes, so that there are margin and bound support vectors.
+CASES = {
+    "blobs-linear": (make_blobs(200, spread=2.5, seed=0), 1.0, "linear", None),
+    "blobs-linear-small-C": (make_blobs(150, spread=2.5, seed=3), 0.05, "linear", None),
+    "moons-linear": (make_moons(200, noise=0.2, seed=0), 1.0, "linear", None),
+    "moons-rbf": (make_moons(200, noise=0.2, seed=0), 1.0, "rbf", 0.5),
+    "moons-rbf-large-C": (make_moons(300, noise=0.2, seed=1), 10.0, "rbf", 0.5),
+    "blobs-rbf": (make_blobs(200, spread=2.5, seed=0), 1.0, "rbf", 1.0),
+}
+
+
+def _svc(X, y, C, kernel, sigma):
+    if kernel == "linear":
+        return SVC(kernel="linear", C=C, tol=TOL).fit(X, y), X @ X.T
+    gamma = 1.0 / (2.0 * sigma**2)
+    return SVC(kernel="rbf", C=C, gamma=gamma, tol=TOL).fit(X, y), gaussian_kernel(X, sigma=sigma)
+
+
+def _svc_alpha(svc, n):
+    alpha = np.zeros(n)
+    alpha[svc.support_] = np.abs(svc.dual_coef_[0])  # dual_coef_ holds α_i y_i
+    return alpha
+
+
+def _dual_objective(alpha, y, K):
+    signed = alpha * y
+    return alpha.sum() - 0.5 * signed @ K @ signed
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_solution_agrees_with_sklearn_svc(case):
+    (X, y), C, kernel, sigma = CASES[case]
+    X = X.astype(np.float64)
+    ours = solve_dual(X, y, C=C, kernel=kernel, sigma=sigma, tol=TOL)
+    svc, K = _svc(X, y, C, kernel, sigma)
+    svc_alpha = _svc_alpha(svc, len(X))
+
+    assert ours.converged
+    theirs = _dual_objective(svc_alpha, y, K)
+    assert abs(ours.dual_objective - theirs) <= 1e-4 * abs(theirs), (ours.dual_objective, theirs)
+    # Our reported objective is the dual objective of our α, computed independently here.
+    assert np.isclose(ours.dual_objective, _dual_objective(ours.alpha, y, K), rtol=1e-12)
+    threshold = 1e-6 * C
+    assert set(np.flatnonzero(ours.alpha > threshold)) == set(np.flatnonzero(svc_alpha > threshold))
+    assert abs(ours.bias - svc.intercept_[0]) <= 1e-3
+    assert np.abs(ours.decision_function(X) - svc.decision_function(X)).max() < 1e-3
+    if kernel == "linear":
+        np.testing.assert_allclose(ours.weight, svc.coef_[0], atol=1e-3)
+
+
+@pytest.mark.parametrize("case", ["blobs-linear", "moons-rbf-large-C"])
+def test_kkt_conditions_hold_at_the_solution(case):
+    (X, y), C, kernel, sigma = CASES[case]
+    solution = solve_dual(X, y, C=C, kernel=kernel, sigma=sigma, tol=TOL)
+    alpha, z = solution.alpha, solution.decision_function(X)
+    functional_margin = y * z
+    # Dual feasibility and the equality constraint.
+    assert (alpha >= 0).all() and (alpha <= C).all()
+    assert abs(alpha @ y) < 1e-9 * C * len(y)
+    # The three cases, written out from the definitions.
+    free = (alpha > 0) & (alpha < C)
+    assert free.any() and (alpha == C).any() and (alpha == 0).any()
+    assert np.abs(functional_margin[free] - 1).max() < 10 * TOL
+    assert (functional_margin[alpha == 0] >= 1 - 10 * TOL).all()
+    assert (functional_margin[alpha == C] <= 1 + 10 * TOL).all()
+    assert np.array_equal(solution.margin_support, free)
+    assert np.array_equal(solution.bound_support, alpha == C)
+    assert kkt_violations(alpha, y, z, C=C).max() < 10 * TOL
+
+
+def test_kkt_violations_detect_a_non_optimal_alpha():
+    (X, y), C, _, _ = CASES["blobs-linear"]
+    solution = solve_dual(X, y, C=C, tol=TOL)
+    # Move half the weight of a margin support vector to a non-support vector of the same class:
+    # Σ α y stays 0 and the box holds, but α is no longer optimal, and the KKT conditions must
+    # say so.
+    alpha = solution.alpha.copy()
+    i = np.flatnonzero(solution.margin_support & (y > 0))[0]
+    j = np.flatnonzero(~solution.support & (y > 0))[0]
+    shift = 0.5 * alpha[i]
+    alpha[i] -= shift
+    alpha[j] += shift
+    signed = alpha * y
+    z_without_bias = (X.astype(np.float64) @ X.astype(np.float64).T) @ signed
+    z = z_without_bias + solution.bias
+    assert kkt_violations(alpha, y, z, C=C).max() > 1e-3
+
+
+def test_kkt_violations_by_case():
+    alpha = [0.0, 0.0, 0.5, 0.5, 1.0, 1.0]
+    y = [1, -1, 1, -1, 1, -1]
+    z = [2.0, -0.5, 1.1, -1.0, -3.0, 1.5]
+    # m = y z: 2 (fine), 0.5 (needs ≥ 1), 1.1 (needs = 1), 1 (fine), −3 (fine), −1.5 (fine).
+    np.testing.assert_allclose(kkt_violations(alpha, y, z, C=1.0), [0, 0.5, 0.1, 0, 0, 0])
+
+
+def test_weight_from_alpha_matches_chapter_2s_pytorch_sgd():
+    """w = Σ α_i y_i x_i equals the primal SGD solution of chapter 2 (λ = 1/(2Cn)).
+
+    Measured on a 2-core CPU: max |Δw| = 1.5e-3, |Δb| < 1e-4; we assert 5e-3 (mini-batch noise).
+    """
+    torch = pytest.importorskip("torch")
+    from svmkit.torch import LinearSVM, fit
+
+    X, y = make_blobs(n_samples=1024, spread=1.2, seed=1)
+    lam = 0.01
+    C = 1.0 / (2.0 * lam * len(X))
+    assert np.isclose(lambda_from_C(C, len(X)), lam)
+    dual = solve_dual(X, y, C=C, tol=TOL)
+    torch.manual_seed(0)
+    model = LinearSVM(2)
+    fit(model, X, y, loss="hinge", epochs=50, batch_size=32, lr=0.1, lr_decay=0.999,
+        weight_decay=lam, seed=0, progress=False)
+    w_sgd = model.weight.detach().numpy()[0].astype(np.float64)
+    b_sgd = float(model.bias.detach()[0])
+    assert np.abs(dual.weight - w_sgd).max() < 5e-3, (dual.weight, w_sgd)
+    assert abs(dual.bias - b_sgd) < 5e-3, (dual.bias, b_sgd)
+    # Strong duality: min J = max D / (C n), and SGD cannot beat the exact optimum.
+    j_dual = primal_objective(X, y, dual.weight, dual.bias, lam=lam)
+    assert abs(j_dual - dual.dual_objective / (C * len(X))) < 1e-6
+    assert primal_objective(X, y, w_sgd, b_sgd, lam=lam) >= j_dual - 1e-9
+
+
+def test_hard_margin_alpha_sums_to_the_squared_norm_of_w():
+    X, y = make_blobs(40, spread=1.2, seed=1)
+    solution = solve_dual(X, y, C=1e4, tol=1e-8)
+    assert not solution.bound_support.any()  # separable: no point pays slack
+    assert np.isclose(solution.alpha.sum(), solution.weight @ solution.weight, rtol=1e-6)
+
+
+def test_labels_0_1_callable_kernel_and_laplacian():
+    (X, y), C, _, _ = CASES["moons-rbf"]
+    reference = solve_dual(X, y, C=C, kernel="rbf", sigma=0.5, tol=TOL)
+    zero_one = solve_dual(X, (y > 0).astype(int), C=C, kernel="rbf", sigma=0.5, tol=TOL)
+    np.testing.assert_array_equal(zero_one.alpha, reference.alpha)
+    custom = solve_dual(X, y, C=C, kernel=lambda A, B: gaussian_kernel(A, B, sigma=0.5), tol=TOL)
+    np.testing.assert_allclose(custom.alpha, reference.alpha, atol=1e-12)
+    with pytest.raises(AttributeError, match="linear"):
+        _ = reference.weight
+    # The Laplacian kernel, against SVC on the same precomputed kernel matrix.
+    X = X.astype(np.float64)
+    ours = solve_dual(X, y, C=C, kernel="laplacian", sigma=0.7, tol=TOL)
+    K = laplacian_kernel(X, sigma=0.7)
+    svc = SVC(kernel="precomputed", C=C, tol=TOL).fit(K, y)
+    assert abs(ours.bias - svc.intercept_[0]) <= 1e-3
+    assert np.isclose(ours.dual_objective, _dual_objective(_svc_alpha(svc, len(X)), y, K),
+                      rtol=1e-4)
+
+
+def test_default_sigma_is_sklearns_gamma_scale():
+    (X, y), C, _, _ = CASES["moons-rbf"]
+    X = X.astype(np.float64) * 3.0  # not unit variance, so "scale" matters
+    ours = solve_dual(X, y, C=C, kernel="rbf", tol=TOL)
+    svc = SVC(kernel="rbf", C=C, gamma="scale", tol=TOL).fit(X, y)
+    assert abs(ours.bias - svc.intercept_[0]) <= 1e-3
+    assert np.abs(ours.decision_function(X) - svc.decision_function(X)).max() < 1e-3
+
+
+def test_max_iter_reached_warns_and_reports_not_converged():
+    (X, y), C, _, _ = CASES["blobs-linear"]
+    with pytest.warns(RuntimeWarning, match="max_iter"):
+        solution = solve_dual(X, y, C=C, tol=TOL, max_iter=5)
+    assert not solution.converged and solution.n_iter == 5 and solution.max_violation >= TOL
+
+
+X_OK = [[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]]
+Y_OK = [1, -1, 1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(C=0.0), ValueError, "C must be"),
+        (dict(C="1"), TypeError, "C must be"),
+        (dict(tol=-1e-3), ValueError, "tol must be"),
+        (dict(max_iter=0), ValueError, "max_iter"),
+        (dict(max_iter=2.5), TypeError, "max_iter"),
+        (dict(kernel="poly"), ValueError, "kernel must be one of"),
+        (dict(kernel="rbf", sigma=-1.0), ValueError, "sigma must be"),
+        (dict(kernel=lambda A, B: np.ones((len(A), 2))), ValueError, "kernel must return"),
+        (dict(kernel=lambda A, B: np.triu(A @ B.T + 1.0)), ValueError, "symmetric"),
+        (dict(kernel=lambda A, B: np.full((len(A), len(B)), np.nan)), ValueError, "NaN"),
+    ],
+)
+def test_bad_arguments_raise_errors_naming_them(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        solve_dual(X_OK, Y_OK, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "match"),
+    [
+        (X_OK, [1, 2, 3], "y must hold two classes"),
+        (X_OK, [1, 1, 1], "single class"),
+        (X_OK, [1, -1], "y has 2 labels"),
+        ([[0.0, float("nan")], [1.0, 0.0]], [1, -1], "X contains NaN"),
+        ([1.0, 2.0], [1, -1], "X must be 2-dimensional"),
+    ],
+)
+def test_bad_data_raise_value_errors(X, y, match):
+    with pytest.raises(ValueError, match=match):
+        solve_dual(X, y)
+
+
+def test_decision_function_and_kkt_violations_check_their_inputs():
+    solution = solve_dual(X_OK, Y_OK)
+    with pytest.raises(ValueError, match="X has 3 features"):
+        solution.decision_function([[0.0, 1.0, 2.0]])
+    with pytest.raises(ValueError, match="same length"):
+        kkt_violations([0.0, 1.0], [1, -1, 1], [0.0, 1.0, 2.0], C=1.0)
+    with pytest.raises(ValueError, match=r"alpha must lie in \[0, C\]"):
+        kkt_violations([0.0, 2.0], [1, -1], [0.0, 1.0], C=1.0)
