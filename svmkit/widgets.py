@@ -36,6 +36,7 @@ __all__ = [
     "figure_to_bytes",
     "live_kernel",
     "slider_figure",
+    "static_output",
 ]
 
 #: Upper bound on a generated HTML player, so that a page stays light and below the limits of
@@ -61,6 +62,23 @@ def live_kernel() -> bool:
         return False
     shell = get_ipython()
     return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def static_output(static: bool | None = None) -> bool:
+    """Whether a widget should render as self-contained HTML (the website) instead of live widgets.
+
+    The one rule shared by :func:`slider_figure` and :class:`svmkit.playground.Playground`: an
+    explicit ``static`` wins; otherwise output is static when ``SVMKIT_STATIC_WIDGETS=1`` (the
+    book build sets it), outside a kernel, or without ipywidgets.
+
+    Examples
+    --------
+    >>> static_output(), static_output(False)
+    (True, False)
+    """
+    if static is not None:
+        return bool(static)
+    return os.environ.get(STATIC_ENV) == "1" or not live_kernel() or not _has_ipywidgets()
 
 
 def _image_format(data: bytes) -> str:
@@ -476,9 +494,7 @@ def slider_figure(
     6
     """
     params_checked = _check_params(params)
-    if static is None:
-        static = os.environ.get(STATIC_ENV) == "1" or not live_kernel() or not _has_ipywidgets()
-    if static:
+    if static_output(static):
         total = math.prod(len(values) for values in params_checked.values())
         if total > max_figures:
             raise ValueError(
