@@ -138,6 +138,9 @@ export function solveDual(K, y, C, { tol = 1e-5, maxIter = 0, budgetMs = 2000, s
     const dJ = (alpha[j] - oldJ) * y[j];
     for (let k = 0; k < n; k++) G[k] += y[k] * (K[rowI + k] * dI + K[rowJ + k] * dJ);
   }
+  // An update can leave a bound vector a rounding error below C (sum - C in floating point). It
+  // would then count as free and alone fix b, where LIBSVM (and the maths) treat it as bound.
+  for (let i = 0; i < n; i++) if (alpha[i] < C && alpha[i] > C * (1 - 1e-10)) alpha[i] = C;
   return { alpha, G, b: -rho(alpha, G, y, C), iterations, converged };
 }
 
@@ -249,7 +252,11 @@ export class Machine {
     for (let i = 0; i < last.labels.length; i++) if (last.labels[i] !== y[i]) return null;
     const start = new Float64Array(y.length);
     const scale = C < last.C ? C / last.C : 1; // scaling keeps y'a = 0 and 0 <= a <= C
-    for (let i = 0; i < last.alpha.length; i++) start[i] = last.alpha[i] * scale;
+    for (let i = 0; i < last.alpha.length; i++) {
+      const value = last.alpha[i] * scale;
+      // Rounding must not turn a bound vector (alpha = C) into a free one: b comes from the free.
+      start[i] = value >= C * (1 - 1e-12) ? C : value;
+    }
     return start;
   }
 
@@ -508,12 +515,13 @@ function arrow(context, u0, v0, u1, v1) {
 // State in the URL hash (static website only): #pg0.k=rbf&pg0.C=1&pg0.s=0.5&pg0.p=x,y,l;x,y,l
 // ------------------------------------------------------------------------------------------------
 
-const round = (value, digits) => Number(value.toPrecision(digits));
+const round = (value, digits) => Number(value.toPrecision(digits)); // significant digits
+const fixed = (value) => Number(value.toFixed(4)); // point coordinates: 4 decimals, as in Python
 
 export function encodeState(key, state) {
-  const points = state.points.map(([x, y, l]) => `${round(x, 4)},${round(y, 4)},${l > 0 ? 1 : -1}`);
-  return [`${key}.k=${state.kernel}`, `${key}.C=${round(state.C, 4)}`,
-          `${key}.s=${round(state.sigma, 4)}`, `${key}.p=${points.join(";")}`].join("&");
+  const points = state.points.map(([x, y, l]) => `${fixed(x)},${fixed(y)},${l > 0 ? 1 : -1}`);
+  return [`${key}.k=${state.kernel}`, `${key}.C=${round(state.C, 6)}`,
+          `${key}.s=${round(state.sigma, 6)}`, `${key}.p=${points.join(";")}`].join("&");
 }
 
 export function decodeState(key, hash) {
@@ -735,7 +743,7 @@ function render({ model, el }) {
     const index = hit(u, v);
     if (index >= 0) { dragging = index; return; }
     const label = event.shiftKey ? -newLabel : newLabel;
-    model.set("points", [...(model.get("points") || []), [round(x, 4), round(y, 4), label]]);
+    model.set("points", [...(model.get("points") || []), [fixed(x), fixed(y), label]]);
     dragging = model.get("points").length - 1;
   });
   canvas.addEventListener("pointermove", (event) => {
@@ -745,8 +753,8 @@ function render({ model, el }) {
     const [x0, x1, y0, y1] = model.get("view") || [-3, 3, -3, 3];
     const points = model.get("points").slice();
     const label = points[dragging][2];
-    points[dragging] = [round(Math.min(x1, Math.max(x0, x)), 4),
-                        round(Math.min(y1, Math.max(y0, y)), 4), label];
+    points[dragging] = [fixed(Math.min(x1, Math.max(x0, x))), fixed(Math.min(y1, Math.max(y0, y))),
+                        label];
     model.set("points", points);
   });
   const release = () => {
