@@ -456,15 +456,19 @@ class MarginAnimation:
         last = len(uris) - 1
         delay = max(int(1000 / fps), 10)
         text = (
-            f'<div id="{root}" class="svmkit-animation" '
+            f'<div id="{root}" class="svmkit-animation" role="group" '
+            f'aria-label="animation of the margin bands during training '
+            f'(space: play or pause; arrow keys: step through the frames)" '
             f'style="max-width:100%;font-family:sans-serif;font-size:0.9em">'
             f'<img id="{root}-img" src="{uris[last]}" alt="margin bands of the SVM during '
             f'training, frame {last + 1} of {last + 1}" '
             f'style="max-width:100%;height:auto;display:block">'
             f'<div style="display:flex;align-items:center;gap:0.6em;margin-top:0.3em">'
-            f'<button id="{root}-play" type="button" style="min-width:5.5em">▶ play</button>'
+            f'<button id="{root}-play" type="button" aria-label="play" '
+            f'style="min-width:5.5em">▶ play</button>'
             f'<input id="{root}-range" type="range" min="0" max="{last}" step="1" '
-            f'value="{last}" aria-label="frame" style="flex:1">'
+            f'value="{last}" aria-label="frame" '
+            f'aria-valuetext="frame {last + 1} of {last + 1}" style="flex:1;min-height:24px">'
             f'<span id="{root}-counter">{last + 1} / {last + 1}</span></div>'
             f'<div id="{root}-caption" style="color:#555">{html.escape(captions[last])}</div>'
             f"</div>\n<script>(function () {{\n"
@@ -480,11 +484,13 @@ class MarginAnimation:
             "    range.value = i; image.src = frames[i];\n"
             "    image.alt = 'margin bands of the SVM during training, frame ' + (i + 1) +"
             " ' of ' + frames.length;\n"
+            "    range.setAttribute('aria-valuetext',"
+            " 'frame ' + (i + 1) + ' of ' + frames.length);\n"
             "    counter.textContent = (i + 1) + ' / ' + frames.length;\n"
             "    caption.textContent = captions[i];\n"
             "  }\n"
             "  function stop() { clearInterval(timer); timer = null;"
-            " button.textContent = '▶ play'; }\n"
+            " button.textContent = '▶ play'; button.setAttribute('aria-label', 'play'); }\n"
             "  function step() {\n"
             "    var i = parseInt(range.value, 10) + 1;\n"
             "    if (i >= frames.length) { stop(); return; }\n"
@@ -493,11 +499,16 @@ class MarginAnimation:
             "  button.addEventListener('click', function () {\n"
             "    if (timer !== null) { stop(); return; }\n"
             "    if (parseInt(range.value, 10) >= frames.length - 1) { show(0); }\n"
-            "    button.textContent = '❚❚ pause';\n"
+            "    button.textContent = '❚❚ pause'; button.setAttribute('aria-label', 'pause');\n"
             "    timer = setInterval(step, delay);\n"
             "  });\n"
             "  range.addEventListener('input', function () {"
             " stop(); show(parseInt(range.value, 10)); });\n"
+            "  // Space anywhere in the player plays or pauses (the button handles its own keys).\n"
+            "  document.getElementById(id).addEventListener('keydown', function (event) {\n"
+            "    if (event.key !== ' ' || event.target === button) { return; }\n"
+            "    event.preventDefault(); button.click();\n"
+            "  });\n"
             "})();</script>"
         )
         return _check_html_size(text, "this animation", "lower max_frames, dpi or figsize")

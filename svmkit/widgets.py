@@ -399,38 +399,47 @@ class StaticSlider:
         strides = [math.prod(len(self.params[n]) for n in names[i + 1:]) for i in range(len(names))]
         start = sum(i * s for i, s in zip(self.initial, strides, strict=True))
         uris = [_data_uri(frame) for frame in self.frames]
+        # The image's alt text names the setting it shows, e.g. "margin (C = 10, σ = 1)".
+        setting = ", ".join(f"{n} = {labels[k][self.initial[k]]}" for k, n in enumerate(names))
         rows = []
         for k, name in enumerate(names):
             rows.append(
                 f'<div style="display:flex;align-items:center;gap:0.6em;margin:0.15em 0">'
                 f'<label for="{root}-s{k}" style="min-width:5em">{html.escape(name)}</label>'
                 f'<input id="{root}-s{k}" type="range" min="0" max="{len(labels[k]) - 1}" '
-                f'step="1" value="{self.initial[k]}" style="flex:1;max-width:24em">'
+                f'step="1" value="{self.initial[k]}" '
+                f'aria-valuetext="{html.escape(name)} = {html.escape(labels[k][self.initial[k]])}" '
+                f'style="flex:1;max-width:24em;min-height:24px">'
                 f'<output id="{root}-v{k}" for="{root}-s{k}" style="min-width:4em">'
                 f"{html.escape(labels[k][self.initial[k]])}</output></div>"
             )
         text = (
-            f'<div id="{root}" class="svmkit-static-slider" '
+            f'<div id="{root}" class="svmkit-static-slider" role="group" '
+            f'aria-label="{html.escape(self.alt)} (arrow keys on a slider change the figure)" '
             f'style="max-width:100%;font-family:sans-serif;font-size:0.9em">'
             + "".join(rows)
-            + f'<img id="{root}-img" src="{uris[start]}" alt="{html.escape(self.alt)}" '
+            + f'<img id="{root}-img" src="{uris[start]}" '
+            f'alt="{html.escape(self.alt)} ({html.escape(setting)})" '
             f'style="max-width:100%;height:auto;display:block"></div>\n'
             f"<script>(function () {{\n"
             f"  var frames = {_script_json(uris)};\n"
             f"  var labels = {_script_json(labels)};\n"
             f"  var strides = {_script_json(strides)};\n"
+            f"  var names = {_script_json(names)}, alt = {_script_json(self.alt)};\n"
             f'  var id = "{root}";\n'
             "  var image = document.getElementById(id + '-img');\n"
             "  var inputs = labels.map(function (_, k) {"
             " return document.getElementById(id + '-s' + k); });\n"
             "  function show() {\n"
-            "    var index = 0;\n"
+            "    var index = 0, setting = [];\n"
             "    inputs.forEach(function (input, k) {\n"
             "      var position = parseInt(input.value, 10);\n"
             "      index += position * strides[k];\n"
             "      document.getElementById(id + '-v' + k).textContent = labels[k][position];\n"
+            "      setting.push(names[k] + ' = ' + labels[k][position]);\n"
+            "      input.setAttribute('aria-valuetext', setting[k]);\n"
             "    });\n"
-            "    image.src = frames[index];\n"
+            "    image.src = frames[index]; image.alt = alt + ' (' + setting.join(', ') + ')';\n"
             "  }\n"
             "  inputs.forEach(function (input) { input.addEventListener('input', show); });\n"
             "})();</script>"
@@ -459,6 +468,7 @@ def slider_figure(
     static: bool | None = None,
     max_figures: int = 200,
     image_format: str = "png",
+    alt: str | None = None,
     **params: Sequence[Any],
 ) -> Any:
     """Sliders over the parameters of a figure: live ipywidgets or a static HTML player.
@@ -474,6 +484,9 @@ def slider_figure(
         The static player renders every combination; a larger grid raises ``ValueError``.
     image_format : {"png", "jpeg"}, default "png"
         Encoding of the images.
+    alt : str, optional
+        What the figure shows, for readers who cannot see it (the static player appends the
+        current setting, e.g. "(C = 10)"). Defaults to naming the parameters.
     **params : sequence
         The values of each slider, e.g. ``C=[0.01, 0.1, 1, 10]``; the first value is shown first.
 
@@ -493,6 +506,8 @@ def slider_figure(
     >>> len(player)
     6
     """
+    if alt is not None and not isinstance(alt, str):
+        raise TypeError(f"alt must be a string (the figure's description); got {alt!r}")
     params_checked = _check_params(params)
     if static_output(static):
         total = math.prod(len(values) for values in params_checked.values())
@@ -501,7 +516,10 @@ def slider_figure(
                 f"the static slider would render {total} figures (limit max_figures="
                 f"{max_figures}); use fewer values per parameter"
             )
-        return StaticSlider(params_checked, _render_all(render, params_checked, image_format))
+        if alt is None:
+            alt = f"the figure redrawn for each setting of {', '.join(params_checked)}"
+        return StaticSlider(params_checked, _render_all(render, params_checked, image_format),
+                            alt=alt)
     return _live_sliders(render, params_checked, image_format)
 
 
