@@ -15,6 +15,7 @@ const POINT_RADIUS = 5;
 const HIT_RADIUS = 10;
 const CLASS_COLORS = { "-1": "#0072B2", "1": "#D55E00" }; // Okabe-Ito blue / vermilion, as svmkit.plot
 // Margin bands z <= -1, -1 < z <= 0, 0 < z <= 1, z > 1 (svmkit.plot.BAND_COLORS).
+const MARGIN_SV_COLOR = "#009E73"; // Okabe-Ito green, chapter 5's colour for margin SVs
 const BAND_RGB = [[0x9c, 0xc3, 0xe0], [0xdc, 0xeb, 0xf6], [0xf8, 0xe0, 0xd0], [0xee, 0xb0, 0x8f]];
 const PRESET_ORDER = ["blobs", "moons", "circles", "xor"];
 const PRESET_NAMES = { blobs: "Blobs", moons: "Moons", circles: "Circles", xor: "XOR" };
@@ -238,7 +239,7 @@ export class Machine {
       b,
       alpha: Array.from(alpha),
       w,
-      marginWidth: w ? 2 / Math.hypot(w[0], w[1]) : null,
+      marginWidth: w && (w[0] || w[1]) ? 2 / Math.hypot(w[0], w[1]) : null,
       iterations: solution.iterations,
       converged: solution.converged,
       trainMs,
@@ -464,17 +465,20 @@ function drawScene(canvas, offscreen, machine, points, result, view) {
     context.font = "bold 14px sans-serif";
     context.fillText("w", toU(qx) + 6, toV(qy) - 6);
   }
-  // Support vectors: a ring whose radius grows with alpha; bound ones (alpha = C) dashed, darker.
+  // Support vectors, as in chapter 5's figures: a ring whose area (beyond the point) grows in
+  // proportion to alpha; green for margin SVs (0 < alpha < C), black and dashed for bound ones.
   if (m) {
+    const inner = POINT_RADIUS + 2;
+    const outer = POINT_RADIUS + 11;
     m.support.forEach((i) => {
-      const a = m.alpha[i];
-      const atBound = a >= m.C;
+      const a = Math.min(1, m.alpha[i] / m.C);
+      const atBound = m.alpha[i] >= m.C;
       context.beginPath();
-      context.arc(toU(m.xs[i]), toV(m.ys[i]), POINT_RADIUS + 2 + 8 * Math.min(1, a / m.C), 0,
-                  2 * Math.PI);
-      context.setLineDash(atBound ? [3, 2] : []);
-      context.lineWidth = atBound ? 2 : 1.6;
-      context.strokeStyle = atBound ? "#6a0dad" : "#111";
+      context.arc(toU(m.xs[i]), toV(m.ys[i]), Math.sqrt(inner ** 2 + (outer ** 2 - inner ** 2) * a),
+                  0, 2 * Math.PI);
+      context.setLineDash(atBound ? [4, 2] : []);
+      context.lineWidth = 1.8;
+      context.strokeStyle = atBound ? "#111" : MARGIN_SV_COLOR;
       context.stroke();
     });
     context.setLineDash([]);
@@ -625,12 +629,12 @@ function render({ model, el }) {
   const cSlider = slider("logC", "log₁₀ C", LOG_C_RANGE);
   const sigmaSlider = slider("logSigma", "log₁₀ σ", LOG_SIGMA_RANGE);
   const canvas = element("canvas", { width: 2 * SIZE, height: 2 * SIZE, role: "img",
-                                     class: "svmkit-pg-canvas", tabindex: "0" });
+                                     class: "svmkit-pg-canvas" });
   const offscreen = element("canvas", { width: GRID, height: GRID });
   const stats = element("div", { class: "svmkit-pg-stats", "aria-live": "polite" });
   const legend = element("div", { class: "svmkit-pg-legend",
-    text: "● +1 · ■ −1 · solid line z = 0 · dashed z = ±1 · ring = support vector " +
-          "(size ∝ α; dashed purple: α = C)" });
+    text: "● +1 · ■ −1 · solid line z = 0 · dashed lines z = ±1 · rings: support vectors, " +
+          "area growing with α (green: margin SV, 0 < α < C; dashed black: bound SV, α = C)" });
   const help = element("div", { class: "svmkit-pg-help",
     text: "Click to add a point (shift-click: the other class), drag to move it." });
   root.append(classGroup, presetGroup, kernelGroup, cSlider.row, sigmaSlider.row, canvas, stats,
@@ -639,7 +643,8 @@ function render({ model, el }) {
   let newLabel = 1;
   let erasing = false;
   let lastResult = null;
-  let frame = 0;
+  let frame = 0; // a pending requestAnimationFrame retrain
+  let saveTimer = 0; // a pending save_changes
 
   function syncControls() {
     plus.setAttribute("aria-pressed", String(!erasing && newLabel > 0));
@@ -652,8 +657,10 @@ function render({ model, el }) {
     const sigma = model.get("sigma");
     cSlider.input.value = String(Math.log10(C));
     cSlider.output.textContent = `C = ${round(C, 3)}`;
+    cSlider.input.setAttribute("aria-valuetext", cSlider.output.textContent);
     sigmaSlider.input.value = String(Math.log10(sigma));
     sigmaSlider.output.textContent = `σ = ${round(sigma, 3)}`;
+    sigmaSlider.input.setAttribute("aria-valuetext", sigmaSlider.output.textContent);
     sigmaSlider.input.disabled = kernel !== "rbf";
   }
 
@@ -663,6 +670,7 @@ function render({ model, el }) {
                    `training accuracy ${(100 * result.trainAccuracy).toFixed(1)} %`,
                    `dual objective ${result.dualObjective.toPrecision(4)}`];
     if (result.marginWidth !== null) parts.push(`margin 2/‖w‖ = ${result.marginWidth.toPrecision(3)}`);
+    else if (result.w) parts.push("w = 0: no boundary");
     if (!result.converged) parts.push("not converged");
     parts.push(`${result.ms.toFixed(1)} ms`);
     return parts.join(" · ");
@@ -687,6 +695,7 @@ function render({ model, el }) {
       "vectors. Click to add a point, shift-click for the other class, drag to move.");
     syncControls();
     model.set("result", result);
+    scheduleSave();
     return result;
   }
 
@@ -694,7 +703,16 @@ function render({ model, el }) {
     if (!frame) frame = requestAnimationFrame(() => { frame = 0; update(); });
   }
 
+  // The result reaches Python a moment after the last retrain (changes from Python included),
+  // not on every frame of a drag; a finished gesture commits at once, with its result.
+  function scheduleSave() {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => model.save_changes(), 250);
+  }
+
   function commit() {
+    if (frame) update();
+    clearTimeout(saveTimer);
     model.save_changes();
     if (hashKey) {
       writeHash(hashKey, { points: model.get("points"), kernel: model.get("kernel"),
@@ -732,7 +750,6 @@ function render({ model, el }) {
   canvas.addEventListener("pointerdown", (event) => {
     if (event.button !== 0) return;
     event.preventDefault();
-    canvas.focus();
     const [x, y, u, v] = toData(event);
     canvas.setPointerCapture(event.pointerId);
     if (erasing) {
@@ -818,6 +835,7 @@ function render({ model, el }) {
     train({ cold = false } = {}) {
       const { nSupport, nBound, trainAccuracy, dualObjective, ms, trainMs, drawMs, b, iterations,
               converged } = update({ cold });
+      clearTimeout(saveTimer);
       model.save_changes();
       return { nSupport, nBound, trainAccuracy, dualObjective, ms, trainMs, drawMs, b, iterations,
                converged };
@@ -833,13 +851,13 @@ function render({ model, el }) {
     },
   };
   registerController(controller);
-  update();
-  model.save_changes(); // the first result reaches Python
+  update(); // its result reaches Python shortly after
 
   return () => {
     events.forEach((name) => model.off(name, schedule));
     if (hashKey) window.removeEventListener("hashchange", onHash);
     if (frame) cancelAnimationFrame(frame);
+    clearTimeout(saveTimer);
     const all = window.svmkitPlaygrounds || [];
     const at = all.indexOf(controller);
     if (at >= 0) all.splice(at, 1);
