@@ -22,7 +22,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+# SVMKIT_SITE points the tests at a site built elsewhere (jupyter-book build --path-output DIR).
+SITE = Path(os.environ.get("SVMKIT_SITE", ROOT / "_build" / "html"))
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_FLAGS = [
     "--headless",
@@ -299,6 +300,230 @@ def test_every_slider_changes_the_figure(browser, site_url, page_name):
                 visit.page.wait_for_timeout(100)
                 after = image.get_attribute("src")
                 assert before != after, f"slider {slider_index} of player {index} changed nothing"
+        assert not visit.errors, "\n".join(visit.errors)
+    finally:
+        visit.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Publishing (issue 15): 404 page, sitemap, link previews, logo and favicon, axe-core on every
+# page, and the chapters' players driven from the keyboard.
+# --------------------------------------------------------------------------------------------------
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _site_base() -> str:
+    """The address the site is published at, as book/_ext/site_urls.py derives it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("site_urls", ROOT / "book/_ext/site_urls.py")
+    site_urls = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site_urls)
+    base = CONFIG.get("html", {}).get("baseurl") or site_urls.pages_url(CONFIG["repository"]["url"])
+    return base if base.endswith("/") else base + "/"
+
+
+SITE_BASE = _site_base()
+SITE_PREFIX = urlparse(SITE_BASE).path  # e.g. /svmkit/ on GitHub Pages
+
+
+def _meta(html: str, key: str) -> str | None:
+    match = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html)
+    return match.group(1) if match else None
+
+
+def test_404_page_links_from_the_site_root():
+    """The 404 page is served at any depth, so its links are absolute paths under the prefix."""
+    html = (SITE / "404.html").read_text()
+    assert "Page not found" in html
+    local = re.findall(r'(?:href|src)="(/[^"]*)"', html)
+    assert local, "the 404 page links nothing"
+    assert all(link.startswith(SITE_PREFIX) for link in local), [
+        link for link in local if not link.startswith(SITE_PREFIX)
+    ]
+    for link in local:
+        target = SITE / unquote(urlparse(link).path)[len(SITE_PREFIX):]
+        assert target.exists(), f"404.html links {link}, which the site lacks"
+
+
+def test_sitemap_lists_every_page_at_the_published_address():
+    sitemap = (SITE / "sitemap.xml").read_text()
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    expected = {f"{SITE_BASE}{page}.html" for page in PAGES}
+    assert expected <= listed, f"missing from sitemap.xml: {sorted(expected - listed)}"
+    assert all(url.startswith(SITE_BASE) for url in listed)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_link_preview_metadata(page):
+    """OpenGraph tags: title, description and a card image that the site ships."""
+    html = (SITE / f"{page}.html").read_text()
+    assert _meta(html, "og:url") == f"{SITE_BASE}{page}.html"
+    assert _meta(html, "og:title")
+    description = _meta(html, "og:description")
+    assert description and len(description) >= 40, f"{page}: description {description!r}"
+    image = _meta(html, "og:image")
+    assert image and image.startswith(SITE_BASE), image
+    assert (SITE / image[len(SITE_BASE):]).is_file(), f"{page}: {image} is not in the site"
+    assert _meta(html, "og:image:alt")
+
+
+def test_logo_and_favicon_are_on_every_page():
+    for page in PAGES:
+        html = (SITE / f"{page}.html").read_text()
+        favicon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+        assert favicon, f"{page} has no favicon"
+        assert (SITE / page).parent.joinpath(favicon.group(1)).resolve().is_file()
+        logos = re.findall(r'<img src="([^"]+)" class="logo__image[^"]*" alt="([^"]+)"', html)
+        assert logos, f"{page} shows no logo"
+        for source, _alt in logos:
+            assert (SITE / page).parent.joinpath(source).resolve().is_file()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_figure_has_a_meaningful_alt_text(page):
+    """Alt text describes the figure (its caption, book/_ext/figure_alt.py), not its file name."""
+    html = (SITE / f"{page}.html").read_text()
+    article = html[html.find("<article"):html.rfind("</article>")]
+    for tag in re.findall(r"<img\b[^>]*>", article):
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        text = alt.group(1).strip() if alt else ""
+        assert len(text) >= 8, f"{page}: an image has alt text {text!r}"
+        assert not re.search(r"\.(png|jpe?g|gif|svg)$|^_images/|[0-9a-f]{32}", text), (
+            f"{page}: alt text is a file name: {text!r}"
+        )
+
+
+class _PrefixHandler(_QuietHandler):
+    """Serves the site under SITE_PREFIX and answers unknown paths with 404.html, like Pages."""
+
+    def translate_path(self, path: str) -> str:
+        clean = urlparse(path).path
+        if clean.startswith(SITE_PREFIX):
+            clean = "/" + clean[len(SITE_PREFIX):]
+        return super().translate_path(clean)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (SITE / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+@pytest.fixture(scope="module")
+def published_url() -> Iterator[str]:
+    """The site as published: under its path prefix, with a 404 page."""
+    handler = functools.partial(_PrefixHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PREFIX}"
+    server.shutdown()
+
+
+def _all_built_pages() -> list[str]:
+    """Every HTML page of the site (the toc's pages, search, index, 404), without the reports."""
+    return sorted(
+        path.relative_to(SITE).with_suffix("").as_posix()
+        for path in SITE.rglob("*.html")
+        if not path.relative_to(SITE).parts[0].startswith(("_", "reports"))
+        and path.name != "index.html"  # the root index.html only redirects to the intro
+    )
+
+
+@pytest.mark.browser
+def test_missing_page_shows_the_styled_404_page(browser, published_url):
+    visit = PageVisit(browser, urljoin(published_url, "book/no/such/chapter.html"))
+    try:
+        assert visit.page.locator("article h1").first.text_content().strip() == "Page not found"
+        assert not visit.failed_local, f"the 404 page failed to load {visit.failed_local}"
+        stylesheets = visit.page.evaluate("document.styleSheets.length")
+        assert stylesheets >= 3, "the 404 page lost its style sheets"
+        visit.page.locator("article a", has_text="introduction").first.click()
+        visit.page.wait_for_load_state("load")
+        assert visit.page.url.endswith(("/book/intro.html", f"{SITE_PREFIX}index.html"))
+    finally:
+        visit.close()
+
+
+@pytest.mark.browser
+def test_every_page_passes_axe_wcag_a_and_aa(browser, published_url):
+    """axe-core (from PyPI axe-playwright-python, injected from disk) finds no WCAG 2 A/AA issue."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    problems = []
+    for page_name in _all_built_pages():
+        visit = PageVisit(browser, urljoin(published_url, f"{page_name}.html"))
+        try:
+            # Let MathJax finish typesetting, so that axe sees the page a reader sees.
+            visit.page.evaluate("() => window.MathJax?.startup?.promise")
+            results = axe.run(visit.page, options=options)
+            for violation in results.response["violations"]:
+                targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+                problems.append(f"{page_name}: {violation['id']} ({violation['impact']}) "
+                                f"x{len(violation['nodes'])}: {violation['help']}; e.g. {targets}")
+        finally:
+            visit.close()
+    assert not problems, "axe-core found WCAG A/AA violations:\n" + "\n".join(problems)
+
+
+def _chapter_player(browser, site_url, pages: list[str], selector: str):
+    if not pages:
+        pytest.skip(f"no built page has a {selector} player")
+    visit = PageVisit(browser, urljoin(site_url, f"{pages[0]}.html"))
+    player = visit.page.locator(selector).first
+    player.scroll_into_view_if_needed()
+    return visit, player
+
+
+@pytest.mark.browser
+def test_chapter_animation_is_operable_from_the_keyboard(browser, site_url):
+    visit, player = _chapter_player(browser, site_url, ANIMATION_PAGES, ".svmkit-animation")
+    try:
+        image, button = player.locator("img").first, player.locator("button").first
+        slider = player.locator("input[type=range]").first
+        assert player.get_attribute("aria-label") and button.get_attribute("aria-label") == "play"
+        button.focus()
+        visit.page.keyboard.press("Tab")
+        assert visit.page.evaluate("document.activeElement.id") == slider.get_attribute("id")
+        before = image.get_attribute("src")
+        visit.page.keyboard.press("ArrowLeft")  # the player opens on the last frame
+        assert image.get_attribute("src") != before
+        after_left = image.get_attribute("src")
+        visit.page.keyboard.press("ArrowRight")
+        assert image.get_attribute("src") != after_left
+        visit.page.keyboard.press("Home")
+        first = image.get_attribute("src")
+        visit.page.keyboard.press("Shift+Tab")
+        visit.page.keyboard.press(" ")  # space on the play button
+        assert button.get_attribute("aria-label") == "pause"
+        visit.page.wait_for_timeout(800)
+        assert image.get_attribute("src") != first, "space on play did not play"
+        visit.page.keyboard.press(" ")
+        assert button.get_attribute("aria-label") == "play"
+        assert not visit.errors, "\n".join(visit.errors)
+    finally:
+        visit.close()
+
+
+@pytest.mark.browser
+def test_chapter_sliders_are_operable_from_the_keyboard(browser, site_url):
+    visit, player = _chapter_player(browser, site_url, SLIDER_PAGES, ".svmkit-static-slider")
+    try:
+        image = player.locator("img").first
+        slider = player.locator("input[type=range]").first
+        slider.focus()
+        key = "ArrowLeft" if slider.input_value() == slider.get_attribute("max") else "ArrowRight"
+        before, alt_before = image.get_attribute("src"), image.get_attribute("alt")
+        visit.page.keyboard.press(key)
+        assert image.get_attribute("src") != before
+        assert image.get_attribute("alt") != alt_before, "the alt text did not follow the slider"
+        assert slider.get_attribute("aria-valuetext")
         assert not visit.errors, "\n".join(visit.errors)
     finally:
         visit.close()
