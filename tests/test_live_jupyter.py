@@ -405,6 +405,85 @@ def test_slider_redraws_the_figure_through_the_kernel(chromium, lab):
         notebook.close()
 
 
+def _code_cell(source: str, index: int) -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": f"playground-{index}",
+            "metadata": {}, "outputs": [], "source": source}
+
+
+def test_playground_points_reach_python(chromium, lab):
+    """The SVM playground (svmkit.playground, an anywidget) syncs both ways through the kernel.
+
+    Shift-clicking in the canvas adds a point of the other class that shows up in ``pg.X`` and
+    ``pg.y``, with the browser's training result in ``pg.result``; ``pg.set_params`` in Python
+    retrains the view. The notebook lives in a subfolder, beside the chapter copies.
+    """
+    name = "playground/live_playground.ipynb"
+    (lab.root / "playground").mkdir(exist_ok=True)
+    sources = [
+        "from svmkit.playground import Playground\n"
+        "pg = Playground('blobs', n_points=20, kernel='linear')\npg",
+        "print('points', len(pg.X), 'last', pg.X[-1].round(1).tolist(), pg.y[-1],\n"
+        "      'nSupport', pg.result.get('nSupport'))",
+        "pg.set_params(kernel='rbf', C=10.0, sigma=0.5)",
+    ]
+    (lab.root / name).write_text(json.dumps({
+        "cells": [_code_cell(source, i) for i, source in enumerate(sources)],
+        "metadata": {"kernelspec": {"name": KERNEL_NAME, "display_name": f"Python ({KERNEL_NAME})",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }))  # fmt: skip
+    notebook = LiveNotebook(chromium, lab, name)
+    page = notebook.page
+    try:
+        # Three quick cells can finish between two polls of run_all, and a first menu click can
+        # come before the session is ready: retry until every prompt shows an execution count.
+        executed = ("() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
+                    ".every(p => /\\[\\d+\\]/.test(p.textContent))")
+        for attempt in range(4):
+            page.keyboard.press("Escape")  # close a menu left open by an earlier attempt
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            try:
+                page.wait_for_function(executed, timeout=20_000 * (attempt + 1))
+                break
+            except Exception:
+                print(f"Run All, attempt {attempt + 1}: prompts {notebook.prompts()}")
+        notebook.assert_ran_cleanly()
+        page.wait_for_function("(window.svmkitPlaygrounds || []).length === 1", timeout=30_000)
+        canvas = page.locator(".svmkit-playground canvas").first
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        # Data point (2, -2.5) of the default view [-3, 3]²; shift-click adds the class -1.
+        page.keyboard.down("Shift")
+        page.mouse.click(box["x"] + 5 / 6 * box["width"], box["y"] + 5.5 / 6 * box["height"])
+        page.keyboard.up("Shift")
+        browser_support = page.evaluate("window.svmkitPlaygrounds[0].state().result.nSupport")
+
+        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        cells.nth(1).locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+Enter")  # run this cell in place
+        page.wait_for_function(
+            "cell => (cell.querySelector('.jp-OutputArea-output') || {}).innerText"
+            "?.includes('points 21')",
+            arg=cells.nth(1).element_handle(), timeout=30_000,
+        )  # fmt: skip
+        printed = cells.nth(1).locator(".jp-OutputArea-output").first.inner_text()
+        assert "last [2.0, -2.5] -1.0" in printed, printed
+        assert f"nSupport {browser_support}" in printed, (printed, browser_support)
+
+        cells.nth(2).locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function(
+            "() => window.svmkitPlaygrounds[0].state().kernel === 'rbf'", timeout=30_000
+        )
+        state = page.evaluate("window.svmkitPlaygrounds[0].state()")
+        assert (state["C"], state["sigma"]) == (10.0, 0.5)
+        page.wait_for_function(executed, timeout=30_000)
+        notebook.assert_ran_cleanly()
+    finally:
+        notebook.close()
+
+
 def test_the_server_is_isolated(lab):
     """The server serves only the temporary copies, and the kernel spec runs this Python."""
     assert sorted(p.name for p in lab.root.glob("*.ipynb")) == sorted(
