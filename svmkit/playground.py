@@ -21,6 +21,7 @@ one controller per playground with ``setPoints``, ``setParams``, ``train``, ``de
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import math
 import uuid
@@ -115,16 +116,10 @@ class Playground(anywidget.AnyWidget):
         ``SVMKIT_STATIC_WIDGETS=1``, outside a kernel or without ipywidgets
         (:func:`svmkit.widgets.static_output`).
 
-    Attributes
-    ----------
-    points : list of [x, y, label]
-        The points (synced with the browser).
-    kernel, C, sigma : str, float, float
-        The parameters (synced).
-    result : dict
-        What the browser's solver found last (empty until a browser has shown the widget):
-        ``nSupport``, ``nBound`` (support vectors at α = C), ``trainAccuracy``, ``dualObjective``,
-        ``alpha``, ``b``, ``w`` and ``marginWidth`` (linear kernel), ``ms`` (retrain + redraw).
+    Notes
+    -----
+    The synced traits (:attr:`points`, :attr:`kernel`, :attr:`C`, :attr:`sigma`, :attr:`view`,
+    :attr:`presets` and, from the browser, :attr:`result`) are listed below.
 
     Examples
     --------
@@ -145,13 +140,24 @@ class Playground(anywidget.AnyWidget):
     _esm = _ESM
     _css = _CSS
 
-    points = traitlets.List(help="[[x, y, label], ...], label ±1").tag(sync=True)
-    kernel = traitlets.Unicode("rbf", help="'linear' or 'rbf'").tag(sync=True)
-    C = traitlets.Float(1.0, help="soft-margin penalty").tag(sync=True)
-    sigma = traitlets.Float(1.0, help="Gaussian kernel width").tag(sync=True)
-    view = traitlets.List([-3.0, 3.0, -3.0, 3.0], help="[xmin, xmax, ymin, ymax]").tag(sync=True)
-    presets = traitlets.Dict(help="data sets offered as buttons: name -> points").tag(sync=True)
-    result = traitlets.Dict(help="the browser's last training result").tag(sync=True)
+    points = traitlets.List(
+        help="The points, [[x, y, label], ...] in data coordinates with labels ±1."
+    ).tag(sync=True)
+    kernel = traitlets.Unicode("rbf", help="The kernel, 'linear' or 'rbf'.").tag(sync=True)
+    C = traitlets.Float(1.0, help="The soft-margin penalty C.").tag(sync=True)
+    sigma = traitlets.Float(1.0, help="The width σ of the Gaussian kernel.").tag(sync=True)
+    view = traitlets.List(
+        [-3.0, 3.0, -3.0, 3.0], help="The plotted box [xmin, xmax, ymin, ymax]."
+    ).tag(sync=True)
+    presets = traitlets.Dict(
+        help="The data sets behind the buttons, a dict from name to points."
+    ).tag(sync=True)
+    result = traitlets.Dict(
+        help="What the browser's solver found last (empty until a browser has shown the "
+        "widget), with keys nSupport, nBound (support vectors at α = C), trainAccuracy, "
+        "dualObjective, alpha, b, w and marginWidth (linear kernel), iterations, converged, "
+        "ms (retrain + redraw)."
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -316,6 +322,12 @@ class Playground(anywidget.AnyWidget):
     def __repr__(self) -> str:
         return (f"Playground({len(self.points)} points, kernel={self.kernel!r}, "
                 f"C={_short(self.C)}, sigma={_short(self.sigma)})")
+
+
+# Documentation tools read a class's signature from __new__ first, and traitlets' is (*args, **kw).
+Playground.__signature__ = inspect.signature(Playground.__init__).replace(
+    parameters=list(inspect.signature(Playground.__init__).parameters.values())[1:]
+)
 
 
 def _short(value: float) -> str:

@@ -250,6 +250,7 @@ def _pages_containing(marker: str) -> list[str]:
 
 ANIMATION_PAGES = _pages_containing("svmkit-animation")
 SLIDER_PAGES = _pages_containing("svmkit-static-slider")
+PLAYGROUND_PAGES = _pages_containing("svmkit-playground-static")
 
 
 @pytest.mark.browser
@@ -272,6 +273,39 @@ def test_animation_shows_different_frames_after_play(browser, site_url, page_nam
         visit.page.wait_for_timeout(1500)
         after = image.get_attribute("src")
         assert before != after, "the animation did not move after pressing play"
+        assert not visit.errors, "\n".join(visit.errors)
+    finally:
+        visit.close()
+
+
+@pytest.mark.browser
+def test_the_duality_chapter_has_a_playground():
+    assert any("duality" in page for page in PLAYGROUND_PAGES), (
+        f"no page with an svmkit playground among {NOTEBOOK_PAGES}"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", PLAYGROUND_PAGES)
+def test_every_playground_trains_and_takes_clicks(browser, site_url, page_name):
+    """The SVM playground works on the built page with no kernel and no network.
+
+    Its agreement with scikit-learn and its interaction are tested in tests/test_playground.py.
+    """
+    visit = PageVisit(browser, urljoin(site_url, f"{page_name}.html"))
+    try:
+        count = visit.page.locator(".svmkit-playground-static").count()
+        visit.page.wait_for_function(f"(window.svmkitPlaygrounds || []).length === {count}")
+        for index in range(count):
+            result = visit.page.evaluate(f"window.svmkitPlaygrounds[{index}].train()")
+            assert result["nSupport"] >= 1 and result["converged"], result
+        canvas = visit.page.locator(".svmkit-playground canvas").first
+        canvas.scroll_into_view_if_needed()
+        before = visit.page.evaluate("window.svmkitPlaygrounds[0].state().points.length")
+        canvas.click(position={"x": 12, "y": 12})
+        after = visit.page.evaluate("window.svmkitPlaygrounds[0].state().points.length")
+        assert after == before + 1, "a click on the playground added no point"
+        assert "pg0.p=" in visit.page.evaluate("location.hash"), "the state is not in the URL"
         assert not visit.errors, "\n".join(visit.errors)
     finally:
         visit.close()

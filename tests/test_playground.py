@@ -393,6 +393,13 @@ def test_controls_are_labelled_for_assistive_technology(visit):
     assert all(names) and {"Eraser", "Clear", "Linear", "RBF"} <= set(names)
     pressed = root.locator("button[aria-pressed=true]").all_inner_texts()
     assert "RBF" in pressed and any(text.startswith("Class +1") for text in pressed)
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    results = axe_module.Axe().run(visit.page, options={
+        "runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
+    problems = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:2]]}"
+                for v in results.response["violations"]]
+    assert not problems, "axe-core found WCAG A/AA violations:\n" + "\n".join(problems)
 
 
 @pytest.mark.browser
