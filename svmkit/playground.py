@@ -211,6 +211,10 @@ class Playground(anywidget.AnyWidget):
     def _valid_sigma(self, proposal: dict[str, Any]) -> float:
         return check_positive(proposal["value"], "sigma")
 
+    @traitlets.validate("view")
+    def _valid_view(self, proposal: dict[str, Any]) -> list[float]:
+        return _check_view(proposal["value"])
+
     @traitlets.validate("points")
     def _valid_points(self, proposal: dict[str, Any]) -> list[list[float]]:
         value = proposal["value"]

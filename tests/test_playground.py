@@ -86,6 +86,8 @@ def test_assigning_a_bad_trait_names_it():
             setattr(pg, name, value)
     with pytest.raises(ValueError, match="points"):
         pg.points = [[0.0, 1.0]]
+    with pytest.raises(ValueError, match=r"^view "):
+        pg.view = [0.0, 1.0, 1.0, 1.0]
 
 
 def test_front_end_updates_reach_python():
