@@ -6,8 +6,10 @@ loader itself is tested in tests/test_mnist.py.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -77,21 +79,70 @@ def test_both_frameworks_give_the_same_features_on_mnist(mnist_subset):
         np.testing.assert_allclose(phi_torch, phi_keras, atol=atol)
 
 
-def test_benchmark_quick_mode_prints_one_table(repo_root):
+def test_benchmark_quick_mode_prints_one_table_and_writes_json(repo_root, tmp_path):
     pytest.importorskip("torch")
+    results = tmp_path / "results.json"
     completed = subprocess.run(
         [sys.executable, str(repo_root / "benchmarks" / "mnist.py"), "--quick",
-         "--framework", "torch", "--no-recipe"],
-        capture_output=True, text=True, timeout=120, check=False, cwd=repo_root,
+         "--framework", "torch", "--no-recipe", "--json", str(results)],
+        capture_output=True, text=True, timeout=240, check=False, cwd=repo_root,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     lines = completed.stdout.splitlines()
     headers = [line for line in lines if line.startswith("| method")]
     assert len(headers) == 1, completed.stdout
     columns = [c.strip() for c in headers[0].strip("|").split("|")]
-    assert columns == ["method", "framework", "device", "D", "train s", "predict s", "test acc",
-                       "peak mem"], columns
-    rows = [line for line in lines if line.startswith("| RFF SVM")]
-    assert len(rows) == 2 and all("torch" in row for row in rows), completed.stdout
-    assert sum("deskewed" in row for row in rows) == 1, completed.stdout
+    assert columns == ["method", "input", "multiclass", "framework", "device", "D", "σ", "C",
+                       "train s", "predict s", "test acc", "peak mem"], columns
+    rows = [[c.strip() for c in line.strip("|").split("|")]
+            for line in lines if line.startswith("| RFF SVM")]
+    assert len(rows) == 2 and all(row[3] == "torch" for row in rows), completed.stdout
+    assert sorted(row[1] for row in rows) == ["deskewed", "raw"], completed.stdout
+    assert all(row[2].startswith("OvR") for row in rows), completed.stdout
     assert any("% of a plain GEMM" in line for line in lines), completed.stdout
+
+    written = json.loads(results.read_text())
+    assert {"cpu", "cores", "gpu"} <= set(written["machine"]), written["machine"]
+    assert written["machine"]["cores"] >= 1 and written["versions"]["torch"]
+    assert len(written["rows"]) == 2
+    for row in written["rows"]:
+        assert {"sigma", "C", "test acc", "train s", "date", "multiclass"} <= set(row), row
+        assert 0.0 <= row["test acc"] <= 1.0
+
+
+def test_benchmark_lambda_gives_c_its_scikit_learn_meaning():
+    """λ = D / (4 C n K) on amplitude-1 features trains the same OvR classifier as LinearSVC(C).
+
+    LinearSVC (squared hinge, one-vs-rest, no intercept) on chapter 7's normalised features is the
+    reference; the benchmark's head sees the same features multiplied by sqrt(D/2).
+    """
+    import importlib.util
+
+    import torch
+    from sklearn.svm import LinearSVC
+
+    from svmkit.torch import LinearSVM, RandomFourierFeatures, featurize, fit
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_mnist", Path(__file__).resolve().parents[1] / "benchmarks" / "mnist.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    rng = np.random.default_rng(0)
+    n, d, dim, n_classes, C = 300, 5, 64, 3, 2.0
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    y = rng.integers(0, n_classes, n)
+    rff = RandomFourierFeatures(d, dim, scale=1.5, seed=0, normalize=True)
+    phi = featurize(rff, X).double().numpy()
+    reference = LinearSVC(C=C, loss="squared_hinge", fit_intercept=False, tol=1e-10,
+                          max_iter=100_000).fit(phi, y)
+
+    plain = torch.from_numpy(phi * np.sqrt(dim / 2))  # amplitude 1
+    svm = LinearSVM(dim, n_classes, bias=False, dtype=torch.float64)
+    fit(svm, plain, y, loss="squared_ovr", optimizer="adam", lr=0.02, lr_decay=0.996,
+        batch_size=None, epochs=1200, progress=False,
+        weight_decay=bench.weight_decay_for(C, dim, n, n_classes))
+    scores = svm(plain).detach().numpy()
+    np.testing.assert_allclose(scores, reference.decision_function(phi), atol=1e-3)
+    assert bench.weight_decay_for(None, dim, n) == 0.0
