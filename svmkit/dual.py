@@ -58,8 +58,9 @@ KERNELS = ("linear", "rbf", "laplacian")
 
 KernelFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
-# When two points have the same features, the curvature of the pair step is 0; LIBSVM then uses
-# this tiny positive value instead (its TAU), which makes the step go to the box boundary.
+# When two points have the same features, the curvature of the pair step is 0 (for a kernel that is
+# not positive definite it can even be negative); LIBSVM then uses this tiny positive value instead
+# (its TAU), which makes the step go to the box boundary.
 _TAU = 1e-12
 
 
@@ -219,7 +220,7 @@ def solve_dual(
 
     Maximises ``Σ α_i − ½ Σ_ij α_i α_j y_i y_j k(x_i, x_j)`` subject to ``0 ≤ α_i ≤ C`` and
     ``Σ α_i y_i = 0``. Each step changes one pair (α_i, α_j) along the line that keeps
-    ``Σ α_i y_i = 0``, takes the exact minimiser on that line and clips it to the box.
+    ``Σ α_i y_i = 0``, takes the exact maximiser on that line and clips it to the box.
 
     Parameters
     ----------
