@@ -8,7 +8,8 @@ three kinds of submission, as a teacher would without Docker:
 - the blank student notebook scores 0, and grading it does not crash;
 - the answer key with one deliberately wrong answer loses exactly that question's points;
 
-and no student file holds solution code or a hidden test. The capstone's scorer is tested on a
+and no student file holds solution code or a hidden test (every solution line in a master is marked
+for otter to remove: an unmarked one would reach students). The capstone's scorer is tested on a
 subset of MNIST: it writes one leaderboard row, hands the submission only training data, and
 refuses broken or rule-breaking submissions with a clear message.
 """
@@ -96,7 +97,15 @@ def _source(cell: dict) -> str:
 # ----------------------------------------------------------------------------------------------
 def _master_parts(path: Path) -> dict:
     """Config, questions (name → points), solution lines, hidden-test lines, other text."""
-    parts = {"config": None, "points": {}, "solution": [], "hidden": [], "public": 0, "other": []}
+    parts = {
+        "config": None,
+        "points": {},
+        "solution": [],
+        "unmarked": [],
+        "hidden": [],
+        "public": 0,
+    }
+    parts["other"] = []
     block = None
     for cell in _cells(path):
         text = _source(cell)
@@ -114,6 +123,7 @@ def _master_parts(path: Path) -> dict:
             continue
         if block == "SOLUTION" and cell.cell_type == "code":
             parts["solution"] += _solution_lines(text)
+            parts["unmarked"] += _unmarked_lines(text)
         elif block == "TESTS" and first == "# HIDDEN":
             parts["hidden"] += [line.strip() for line in text.split("\n")[1:] if line.strip()]
         elif block == "TESTS":
@@ -137,6 +147,30 @@ def _solution_lines(text: str) -> list[str]:
             content = stripped.removesuffix("# SOLUTION").strip()
             if content and not content.startswith("#"):
                 lines.append(content)
+    return lines
+
+
+# What a solution cell may show the student: the frame of the answer, never a step of it.
+PROMPT_LINE = re.compile(
+    r"\s*($|#|def \w+\(.*\):$|(from \S+ )?import |%%writefile |\"\"\"|"
+    r"torch\.optim\.Adam\(\[torch\.zeros\(1, requires_grad=True\)\]\)$)"
+)
+
+
+def _unmarked_lines(text: str) -> list[str]:
+    """Lines of a solution cell that otter would leave in the student version but are not prompt."""
+    lines, inside, docstring = [], False, False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("# BEGIN SOLUTION"):
+            inside = True
+        elif stripped.startswith("# END SOLUTION"):
+            inside = False
+        elif not inside and not stripped.endswith("# SOLUTION"):
+            if not (docstring or PROMPT_LINE.match(line)):
+                lines.append(stripped)
+            if stripped.count('"""') % 2:
+                docstring = not docstring
     return lines
 
 
@@ -211,6 +245,9 @@ def test_master_format(name: str, repo_root: Path):
     assert config["seed"]["variable"] == "SEED"
     assert parts["points"] and all(p > 0 for p in parts["points"].values())
     assert parts["public"] >= len(parts["points"]) and parts["hidden"], "public and hidden tests"
+    assert not parts["unmarked"], (
+        f"unmarked lines in solution cells would reach students: {parts['unmarked']}"
+    )
     # The points in the notebook's overview table are the questions' points.
     table = dict(re.findall(r"\| `(q\w+)` \|.*\| (\d+) \|", _source(_cells(master)[1])))
     assert {q: int(p) for q, p in table.items()} == parts["points"]
@@ -224,6 +261,7 @@ def test_master_format(name: str, repo_root: Path):
 # ----------------------------------------------------------------------------------------------
 # Grading
 # ----------------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MASTERS))
 def test_answer_key_scores_full_marks(name: str, shared_dir: Path):
     out = _assigned(name, shared_dir)
@@ -232,6 +270,7 @@ def test_answer_key_scores_full_marks(name: str, shared_dir: Path):
     assert all(score == maximum > 0 for score, maximum in scores.values()), scores
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MASTERS))
 def test_blank_student_notebook_scores_zero(name: str, shared_dir: Path):
     out = _assigned(name, shared_dir)
@@ -240,6 +279,7 @@ def test_blank_student_notebook_scores_zero(name: str, shared_dir: Path):
     assert scores == {question: (0.0, float(p)) for question, p in points.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(WRONG_ANSWERS))
 def test_one_wrong_answer_loses_exactly_its_points(name: str, shared_dir: Path):
     out = _assigned(name, shared_dir)
@@ -258,6 +298,7 @@ def test_one_wrong_answer_loses_exactly_its_points(name: str, shared_dir: Path):
     assert others == {q: (float(p), float(p)) for q, p in points.items() if q != wrong_question}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MASTERS))
 def test_student_files_hold_no_solution_or_hidden_test(name: str, shared_dir: Path):
     out = _assigned(name, shared_dir)
@@ -327,6 +368,7 @@ def test_scorer_help():
     assert "--subset" in result.stdout and "leaderboard" in result.stdout
 
 
+@pytest.mark.slow
 def test_scorer_scores_the_baseline_on_a_subset(tmp_path: Path):
     board = tmp_path / "board.csv"
     result = _score_on_subset(BASELINE, "baseline", "2000,500", board)
@@ -369,6 +411,7 @@ def train(images, labels):
 """
 
 
+@pytest.mark.slow
 def test_scorer_gives_the_submission_only_training_data(tmp_path: Path, monkeypatch):
     from svmkit.data import load_mnist
 
@@ -388,6 +431,7 @@ def test_scorer_gives_the_submission_only_training_data(tmp_path: Path, monkeypa
     assert float(_rows(board)[0]["accuracy"]) == pytest.approx(np.mean(labels_test == 1), abs=1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("source", "message"),
     [
