@@ -22,7 +22,7 @@ def _load(name: str):
     return module
 
 
-@pytest.mark.parametrize("name", ["site_urls", "accessible_citations"])
+@pytest.mark.parametrize("name", ["site_urls", "accessibility"])
 def test_docstring_examples(name):
     results = doctest.testmod(_load(name))
     assert results.attempted > 0 and results.failed == 0
