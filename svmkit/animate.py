@@ -175,7 +175,8 @@ class MarginAnimation:
         self._stride = 1
         self._rendered = 0
         self.batches = 0
-        self.epoch = 0
+        self.epoch = 0  # epochs completed
+        self._current_epoch = 0  # the epoch shown in captions: that of the last batch
         self.loss: float | None = None
         self._drawn_at: int | None = None
 
@@ -335,13 +336,13 @@ class MarginAnimation:
         return encode_rgb(np.asarray(self._canvas.buffer_rgba()), self.image_format)
 
     def _caption(self, model: Any) -> str:
-        parts = [f"batch {self.batches}", f"epoch {self.epoch}"]
+        parts = [f"batch {self.batches}", f"epoch {self._current_epoch}"]
         if self.loss is not None:
             parts.append(f"loss {self.loss:.3f}")
         margin_width = getattr(model, "margin_width", None)
         if callable(margin_width):
             try:
-                parts.append(f"margin 2/‖w‖ = {float(margin_width()):.3g}")
+                parts.append(f"margin width 2/‖w‖ = {float(margin_width()):.3g}")
             except Exception:  # a caption must never stop training
                 pass
         return " · ".join(parts)
@@ -393,6 +394,7 @@ class MarginAnimation:
         """Count the batch and draw every ``every`` batches."""
         logs = logs or {}
         self.batches += 1
+        self._current_epoch = self.epoch + 1  # the epoch this batch belongs to (1-based)
         if logs.get("model") is not None:
             self.model = logs["model"]
         if logs.get("loss") is not None:
@@ -402,7 +404,7 @@ class MarginAnimation:
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         """Update the epoch shown in the captions."""
-        self.epoch = int(epoch) + 1
+        self.epoch = self._current_epoch = int(epoch) + 1
         if logs and logs.get("model") is not None:
             self.model = logs["model"]
 

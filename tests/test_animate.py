@@ -68,6 +68,14 @@ def test_frame_count_initial_periodic_and_final(batches, every, expected):
     assert animation.captions[-1].startswith(f"batch {batches} ")
 
 
+def test_captions_name_the_epoch_each_drawn_batch_belongs_to():
+    # 4 batches per epoch, drawn every 4: batch 4 is the last of epoch 1, batch 8 of epoch 2.
+    animation = MarginAnimation(X, Y, every=4, resolution=20, live=False)
+    fake_fit(ToyModel(), animation, 8)
+    epochs = [re.search(r"epoch (\d+)", caption).group(1) for caption in animation.captions]
+    assert epochs == ["0", "1", "2"], animation.captions
+
+
 def test_downsampling_keeps_first_and_last_and_bounds_memory():
     animation = MarginAnimation(
         X, Y, every=1, resolution=20, max_frames=7, live=False, figsize=(2, 2), dpi=40
@@ -206,7 +214,7 @@ def test_with_a_torch_model_and_svmkit_fit():
     # 80 samples / 16 = 5 batches per epoch, 15 batches: initial + 3 periodic frames
     assert animation.frame_count == 4
     assert animation.epoch == 3
-    assert "margin 2/‖w‖" in animation.captions[-1]
+    assert "margin width 2/‖w‖" in animation.captions[-1]
     z = animation.decision_values(model)
     with torch.no_grad():
         expected = model(torch.as_tensor(animation.grid)).numpy().reshape(30, 30)
