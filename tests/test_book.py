@@ -561,3 +561,248 @@ def test_chapter_sliders_are_operable_from_the_keyboard(browser, site_url):
         assert not visit.errors, "\n".join(visit.errors)
     finally:
         visit.close()
+
+
+# --------------------------------------------------------------------------------------------------
+# Classroom edition (issue 10) and offline maths (issue 9): no exercise shows as passed, every check
+# cell is blank, the student site has the exercises and none of the solutions, formulas are typeset
+# and nothing is loaded from another host.
+# --------------------------------------------------------------------------------------------------
+STUDENT_SITE = SITE.parent / "student" / "html"  # `make student-book` (book/_ext/student_site.py)
+# A call of svmkit.exercises.check in a cell (not a method such as grader.check, not a definition).
+CHECK_CALL = re.compile(r"(?<![\w.])check\(")
+SOLUTION_DIRECTIVE = re.compile(r"^\s*(`{3,}|:{3,})\{solution\}", re.MULTILINE)
+
+
+def _verdicts() -> dict[str, tuple[str, str]]:
+    """How each verdict of svmkit.exercises.check reads: (plain-text prefix, HTML prefix)."""
+    from svmkit.exercises import check
+
+    verdicts = {}
+    for status, answer in (("passed", 1), ("not yet", 2), ("not answered", ...)):
+        result = check(answer, lambda value: value == 1, "probe")
+        assert result.status == status
+        html_text = re.sub(r"<[^>]+>", "", result._repr_html_())
+        verdicts[status] = (str(result).split("probe")[0], html_text.split("probe")[0])
+    return verdicts
+
+
+VERDICTS = _verdicts()
+
+
+@functools.lru_cache(maxsize=64)
+def _light_html(path: Path) -> str:
+    """The page's HTML with inline base64 images cut short (they make pages megabytes long)."""
+    return re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{64,}", "data:,", path.read_text())
+
+
+def _soup(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(_light_html(path), "html.parser")
+
+
+def _text(element) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+def _site_html(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "reports")
+
+
+def test_no_page_shows_an_exercise_as_passed():
+    """Cell outputs never carry the "passed" verdict (the API page's docstrings may quote it)."""
+    shown = []
+    for path in _site_html(SITE):
+        for output in _soup(path).select("div.cell_output"):
+            text = _text(output)
+            shown += [f"{path.relative_to(SITE)}: {text[:120]}" for mark in VERDICTS["passed"]
+                      if mark.strip() in text]  # fmt: skip
+    assert not shown, "exercises shown as passed on the site:\n" + "\n".join(shown)
+
+
+def test_every_check_cell_is_blank_and_says_not_answered_yet():
+    """Each visible cell that calls check() leaves its answer as `...`; its page says so.
+
+    The verdicts are read from the built pages, cell by cell (the page shows the notebook's code
+    cells in order, less those tagged remove-cell), not from _build/jupyter_execute: myst-nb writes
+    that copy without outputs when a notebook comes from the execution cache.
+    """
+    problems, checked = [], 0
+    for page in NOTEBOOK_PAGES:
+        cells = json.loads((ROOT / f"{page}.ipynb").read_text())["cells"]
+        visible = [
+            cell for cell in cells
+            if cell["cell_type"] == "code"
+            and "remove-cell" not in cell.get("metadata", {}).get("tags", [])
+        ]  # fmt: skip
+        shown = _soup(SITE / f"{page}.html").select("article div.cell")
+        assert len(shown) == len(visible), f"{page}: {len(shown)} cells, {len(visible)} visible"
+        for cell, html_cell in zip(visible, shown, strict=True):
+            source = "".join(cell["source"])
+            if not CHECK_CALL.search(source):
+                continue
+            checked += 1
+            outputs = " ".join(_text(output) for output in html_cell.select(".cell_output"))
+            said = {
+                status for status, marks in VERDICTS.items()
+                if any(mark.strip() in outputs for mark in marks)
+            }  # fmt: skip
+            first_line = source.strip().splitlines()[0]
+            if "..." not in source:
+                problems.append(f"{page}, cell starting {first_line!r}: no `...` answer")
+            if said != {"not answered"}:
+                problems.append(
+                    f"{page}, cell starting {first_line!r}: shows {sorted(said) or 'no verdict'}"
+                )
+    assert checked, "no check cells found in the chapters"
+    assert not problems, "\n".join(problems)
+
+
+def _solution_counts_in_sources() -> dict[str, int]:
+    counts = {}
+    for page in NOTEBOOK_PAGES:
+        cells = json.loads((ROOT / f"{page}.ipynb").read_text())["cells"]
+        markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        counts[page] = len(SOLUTION_DIRECTIVE.findall(markdown))
+    return counts
+
+
+def _solution_fingerprints(page: str) -> tuple[list[list[str]], int]:
+    """For each solution on the full site's page, its sentences found nowhere else on the page.
+
+    Also returns the number of exercises on the page.
+    """
+    soup = _soup(SITE / f"{page}.html")
+    solutions = soup.select("div.solution")
+    exercises = len(soup.select("div.exercise"))
+    texts = []
+    for solution in solutions:
+        title = solution.select_one(".admonition-title")
+        if title is not None:
+            title.extract()
+        texts.append(_text(solution))
+    for solution in solutions:
+        solution.extract()
+    elsewhere = _text(soup)
+    fingerprints = []
+    for text in texts:
+        pieces = re.split(r"(?<=[.:;!?])\s+|\s{2,}", text)
+        fingerprints.append([p for p in pieces if len(p) >= 25 and p not in elsewhere])
+    return fingerprints, exercises
+
+
+@pytest.fixture(scope="module")
+def student_site() -> Path:
+    if not STUDENT_SITE.joinpath("index.html").exists():
+        message = "the student site is not built: run `make student-book` (make test does it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return STUDENT_SITE
+
+
+def test_student_site_has_every_exercise_and_no_solution(student_site):
+    expected = _solution_counts_in_sources()
+    assert sum(expected.values()) > 0, "no {solution} blocks in the chapters"
+    problems = []
+    for page in PAGES:
+        assert (student_site / f"{page}.html").exists(), f"{page} missing from the student site"
+    for page in NOTEBOOK_PAGES:
+        fingerprints, exercises = _solution_fingerprints(page)
+        student = _soup(student_site / f"{page}.html")
+        if len(fingerprints) != expected[page]:
+            problems.append(f"{page}: {len(fingerprints)} solutions on the full site, "
+                            f"{expected[page]} in the notebook")  # fmt: skip
+        if student.select("div.solution, .solution"):
+            problems.append(f"{page}: the student page has solution blocks")
+        if len(student.select("div.exercise")) != exercises:
+            problems.append(f"{page}: {len(student.select('div.exercise'))} exercises on the "
+                            f"student page, {exercises} on the full site")  # fmt: skip
+        text = _text(student)
+        for number, sentences in enumerate(fingerprints, start=1):
+            if expected[page] and not sentences:
+                problems.append(f"{page}: solution {number} has no text of its own to look for")
+            leaked = [sentence for sentence in sentences if sentence in text]
+            if leaked:
+                problems.append(f"{page}: solution {number} appears on the student page: {leaked}")
+    assert not problems, "\n".join(problems)
+
+
+def test_student_site_ships_no_page_sources(student_site):
+    """The sources (and the download buttons that serve them) still hold the solution blocks."""
+    assert not (student_site / "_sources").exists(), "the student site ships _sources/"
+    leaks = []
+    for path in student_site.rglob("*"):
+        if path.is_file() and path.suffix in {".ipynb", ".md", ".txt", ".html", ".js", ".json"}:
+            if SOLUTION_DIRECTIVE.search(path.read_text(errors="replace")):
+                leaks.append(str(path.relative_to(student_site)))
+    assert not leaks, f"files with {{solution}} blocks in the student site: {leaks}"
+
+
+_LOADING_LINKS = {
+    "stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch", "icon",
+    "apple-touch-icon", "manifest", "mask-icon",
+}  # fmt: skip
+
+
+def _is_remote(url: str) -> bool:
+    return bool(re.match(r"^([a-z][a-z0-9+.-]*:)?//", url.strip(), re.IGNORECASE)) and not (
+        url.strip().lower().startswith("file:")
+    )
+
+
+def test_no_page_loads_a_script_or_style_sheet_from_another_host():
+    """Every <script src>, loading <link> and embedded resource of every page is local."""
+    remote = []
+    for path in _site_html(SITE):
+        soup = _soup(path)
+        for tag in soup.find_all(["script", "img", "iframe", "audio", "video", "source"]):
+            if tag.get("src") and _is_remote(tag["src"]):
+                remote.append(f"{path.relative_to(SITE)}: <{tag.name} src={tag['src']}>")
+        for tag in soup.find_all("link"):
+            rel = {value.lower() for value in tag.get("rel", [])}
+            if rel & _LOADING_LINKS and tag.get("href") and _is_remote(tag["href"]):
+                remote.append(f"{path.relative_to(SITE)}: <link rel={sorted(rel)} {tag['href']}>")
+    for path in sorted((SITE / "_static").rglob("*.css")):
+        for url in re.findall(r"@import\s+(?:url\()?['\"]?([^'\")\s;]+)", path.read_text()):
+            if _is_remote(url):
+                remote.append(f"{path.relative_to(SITE)}: @import {url}")
+    assert not remote, "resources from other hosts:\n" + "\n".join(sorted(set(remote)))
+
+
+MATH_PAGES = [
+    page for page in PAGES
+    if (SITE / f"{page}.html").exists() and 'class="math' in (SITE / f"{page}.html").read_text()
+]  # fmt: skip
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", PAGES)
+def test_formulas_are_typeset_offline_and_nothing_is_fetched_elsewhere(
+    browser, site_url, page_name
+):
+    """MathJax, served from _static, typesets every formula; the page asks no other host."""
+    visit = PageVisit(browser, urljoin(site_url, f"{page_name}.html"))
+    try:
+        visit.page.evaluate("() => window.MathJax?.startup?.promise")
+        visit.page.wait_for_timeout(300)
+        assert not visit.external, f"{page_name} requested other hosts: {visit.external}"
+        if page_name not in MATH_PAGES:
+            return
+        formulas = visit.page.evaluate(
+            "() => { const all = Array.from(document.querySelectorAll('article .math'));"
+            " return [all.length, all.filter(m => !m.querySelector('mjx-container')).length]; }"
+        )
+        assert formulas[0] > 0 and formulas[1] == 0, (
+            f"{page_name}: {formulas[1]} of {formulas[0]} formulas were not typeset"
+        )
+        raw = visit.page.evaluate(
+            "() => { const article = document.querySelector('article').cloneNode(true);"
+            " article.querySelectorAll('pre, code, script, .cell_input').forEach(e => e.remove());"
+            " return (article.innerText.match(/\\\\[([]|\\$\\$/g) || []).length; }"
+        )
+        assert raw == 0, f"{page_name} shows {raw} raw TeX delimiters"
+        assert not visit.errors, "\n".join(visit.errors)
+    finally:
+        visit.close()

@@ -39,10 +39,14 @@ def student_overrides(build_dir: Path) -> dict[str, object]:
     from jupyter_book.config import get_final_config
 
     # What `jupyter-book build . -n` passes for the root folder layout of this repository.
-    overrides: dict[str, object] = {"external_toc_path": str(ROOT / "_toc.yml"), "nitpicky": True}
+    overrides: dict[str, object] = {
+        "external_toc_path": str(ROOT / "_toc.yml"),
+        "nitpicky": True,
+        "latex_individualpages": False,
+    }
     final, _ = get_final_config(
         user_yaml=ROOT / "_config.yml",
-        cli_config={**overrides, "latex_individualpages": False},
+        cli_config=dict(overrides),  # it pops keys from what it is given
         sourcedir=ROOT,
         use_external_toc=True,
     )
