@@ -247,14 +247,16 @@ class LiveNotebook:
             location = message.location.get("url", "") if message.location else ""
             self.errors.append(f"console: {message.text} ({location})")
 
-    def code_cell_index(self, fragment: str) -> int:
-        """Position (among code cells) of the first cell whose source contains ``fragment``.
+    def code_cell_index(self, *fragments: str) -> int:
+        """Position (among code cells) of the first cell whose source contains all ``fragments``.
 
         Read from the notebook file: JupyterLab renders off-screen editors lazily, so their text
         is not reliably in the page.
         """
-        matches = [i for i, source in enumerate(self.sources) if fragment in source]
-        assert matches, f"no code cell of {self.name} contains {fragment!r}"
+        matches = [
+            i for i, source in enumerate(self.sources) if all(f in source for f in fragments)
+        ]  # fmt: skip
+        assert matches, f"no code cell of {self.name} contains all of {fragments}"
         return matches[0]
 
     def screenshot(self) -> Path:
@@ -343,7 +345,8 @@ async (img) => {
 def test_margin_animation_redraws_while_training(chromium, lab):
     notebook = LiveNotebook(chromium, lab, ANIMATION_CHAPTER)
     try:
-        training = notebook.code_cell_index("callbacks=[animation]")
+        # The first cell that trains with a MarginAnimation callback.
+        training = notebook.code_cell_index("MarginAnimation(", "fit(", "callbacks=")
         notebook.page.evaluate(_WATCH_OUTPUT_IMAGES, training)
         seconds = notebook.run_all()
         notebook.assert_ran_cleanly()
@@ -368,23 +371,29 @@ def test_slider_redraws_the_figure_through_the_kernel(chromium, lab):
         sliders = cell.locator(".widget-slider")
         assert sliders.count() >= 1, "the live chapter shows no ipywidgets slider"
         image = cell.locator(".jp-OutputArea img.widget-image").first
-        image.scroll_into_view_if_needed()
         image.wait_for(state="visible", timeout=30_000)
         before = image.evaluate(_IMAGE_DIGEST)
         readout = cell.locator(".widget-readout").first
         value_before = readout.inner_text()
 
         # Drag the first slider's handle to the far right, as a student would with the mouse.
-        handle = sliders.first.locator(".noUi-handle")
+        sliders.first.scroll_into_view_if_needed()
+        notebook.page.wait_for_timeout(300)  # let the scroll settle before reading positions
         track = sliders.first.bounding_box()
-        grip = handle.bounding_box()
+        grip = sliders.first.locator(".noUi-handle").bounding_box()
         assert track and grip, "the slider is not visible"
         mouse = notebook.page.mouse
         mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
         mouse.down()
         mouse.move(track["x"] + track["width"] - 2, grip["y"] + grip["height"] / 2, steps=12)
         mouse.up()
-        assert readout.inner_text() != value_before, "dragging the handle did not move the slider"
+        for _ in range(40):
+            if readout.inner_text() != value_before:
+                break
+            notebook.page.wait_for_timeout(250)
+        assert readout.inner_text() != value_before, (
+            f"dragging the handle did not move the slider; see {notebook.screenshot()}"
+        )
 
         deadline = time.monotonic() + SLIDER_REDRAW_TIMEOUT_S
         after = before
