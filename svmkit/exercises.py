@@ -111,6 +111,8 @@ def check(
     PASS: margin 0.40
     >>> print(check(..., lambda a: a > 1.5, "margin wider than 1.5"))
     NOT ANSWERED YET: margin wider than 1.5 (replace the ... with your answer)
+    >>> print(check((0.4, ...), lambda a: a[0] < a[1], lambda a: f"{a[0]} < {a[1]}"))
+    NOT ANSWERED YET: replace the ... with your answer
     >>> print(check(1.2, lambda a: a > 1.5, "margin wider than 1.5", hint="try a smaller λ"))
     NOT YET: margin wider than 1.5 (hint: try a smaller λ)
     """
@@ -121,8 +123,9 @@ def check(
     if not isinstance(hint, str):
         raise TypeError(f"hint must be a string, got {type(hint).__name__}")
     if is_unanswered(answer):
-        text = message if isinstance(message, str) else "your answer"
-        return CheckResult("not answered", f"{text} (replace the ... with your answer)".lstrip())
+        prompt = "replace the ... with your answer"
+        text = f"{message} ({prompt})" if isinstance(message, str) and message else prompt
+        return CheckResult("not answered", text)
     try:
         passed = bool(condition(answer))
         text = message if isinstance(message, str) else message(answer)
