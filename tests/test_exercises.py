@@ -1,4 +1,4 @@
-"""svmkit.exercises.check: blank answers say "not answered yet", wrong ones "not yet", and it never raises."""
+"""svmkit.exercises.check: blank answers are "not answered yet", wrong ones "not yet"; no raising."""
 
 from __future__ import annotations
 
