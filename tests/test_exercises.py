@@ -1,4 +1,4 @@
-"""svmkit.exercises.check: blank answers are "not answered yet", wrong ones "not yet"; no raising."""
+"""svmkit.exercises.check: blank answers are "not answered yet", wrong ones "not yet"."""
 
 from __future__ import annotations
 
