@@ -78,7 +78,7 @@ def main() -> None:
 
     animation = MarginAnimation(X, y, every=args.every, resolution=args.resolution, live=False)
     seconds, cpu, _ = train([animation])
-    rows.append((f"training + redraw every {args.every}", batches, animation._rendered, seconds,
+    rows.append((f"training + redraw every {args.every}", batches, animation.drawn, seconds,
                  cpu))
 
     print(f"MarginAnimation redraw on a {args.resolution}×{args.resolution} grid, "

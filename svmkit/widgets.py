@@ -9,27 +9,30 @@
   renders every combination once and returns a :class:`StaticSlider`: a self-contained HTML/JS
   player (one ``<input type="range">`` per parameter swapping an ``<img>``), with no CDN, so it
   works on the website, offline and in a browser test. Published ipywidgets cannot do this: their
-  Python callbacks need a kernel (see DESIGN.md, "Jupyter Book 1 facts").
+  Python callbacks need a kernel.
 
-The slider logic lives in :class:`SliderController` so it can be tested without a browser.
+The slider logic lives in :class:`SliderController` so it can be tested without a browser; the
+player's markup and script are the package's one player template (see :mod:`svmkit._html`).
+:func:`static_output` is the one rule that decides between live and static output, for the
+sliders, :class:`svmkit.playground.Playground` and :class:`svmkit.animate.MarginAnimation`.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import itertools
-import json
 import math
 import os
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from svmkit._html import MAX_HTML_BYTES, Axis, check_html_size, render_player
+
 __all__ = [
     "MAX_HTML_BYTES",
+    "STATIC_ENV",
     "SliderController",
     "StaticSlider",
     "encode_rgb",
@@ -39,13 +42,8 @@ __all__ = [
     "static_output",
 ]
 
-#: Upper bound on a generated HTML player, so that a page stays light and below the limits of
-#: notebook viewers; a larger player raises ``ValueError`` with a hint instead of being truncated.
-MAX_HTML_BYTES = 5 * 1024 * 1024
-
+#: The environment variable the book build sets to ``1`` for static, self-contained output.
 STATIC_ENV = "SVMKIT_STATIC_WIDGETS"
-
-_MIME = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
 
 def live_kernel() -> bool:
@@ -64,12 +62,24 @@ def live_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def static_output(static: bool | None = None) -> bool:
-    """Whether a widget should render as self-contained HTML (the website) instead of live widgets.
+def static_output(static: bool | None = None, *, widgets: bool = True) -> bool:
+    """Whether to show self-contained HTML (the website) instead of live output in a kernel.
 
-    The one rule shared by :func:`slider_figure` and :class:`svmkit.playground.Playground`: an
-    explicit ``static`` wins; otherwise output is static when ``SVMKIT_STATIC_WIDGETS=1`` (the
-    book build sets it), outside a kernel, or without ipywidgets.
+    The one rule for every svmkit display: an explicit ``static`` wins; otherwise output is
+    static when the environment variable ``SVMKIT_STATIC_WIDGETS`` is ``1`` (the book build sets
+    it), and else whenever there is no live kernel to talk to.
+
+    Parameters
+    ----------
+    static : bool, optional
+        The caller's explicit choice, returned as is when given.
+    widgets : bool, default True
+        Whether the live output needs ipywidgets (sliders, playground): without them it is
+        static too. :class:`~svmkit.animate.MarginAnimation` only needs IPython's display.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -78,41 +88,9 @@ def static_output(static: bool | None = None) -> bool:
     """
     if static is not None:
         return bool(static)
-    return os.environ.get(STATIC_ENV) == "1" or not live_kernel() or not _has_ipywidgets()
-
-
-def _image_format(data: bytes) -> str:
-    if data.startswith(b"\x89PNG"):
-        return "png"
-    if data.startswith(b"\xff\xd8"):
-        return "jpeg"
-    if data.startswith(b"GIF8"):
-        return "gif"
-    raise ValueError("unknown image format (expected PNG, JPEG or GIF bytes)")
-
-
-def _data_uri(data: bytes) -> str:
-    return f"data:{_MIME[_image_format(data)]};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _check_html_size(text: str, what: str, hint: str) -> str:
-    size = len(text.encode("utf-8"))
-    if size > MAX_HTML_BYTES:
-        raise ValueError(
-            f"{what} would be {size / 2**20:.1f} MB, above the {MAX_HTML_BYTES / 2**20:.0f} MB "
-            f"limit for a page; {hint}"
-        )
-    return text
-
-
-def _script_json(value: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element (no ``</script>`` can close it early)."""
-    return json.dumps(value).replace("</", "<\\/")
-
-
-def _element_id(prefix: str) -> str:
-    # A fresh id per HTML string: the same object may be displayed twice on one page.
-    return f"svmkit-{prefix}-{uuid.uuid4().hex[:12]}"
+    if os.environ.get(STATIC_ENV) == "1":
+        return True
+    return not live_kernel() or (widgets and not _has_ipywidgets())
 
 
 def encode_rgb(pixels: Any, image_format: str = "png", *, quality: int = 80) -> bytes:
@@ -358,8 +336,8 @@ class StaticSlider:
     >>> player = slider_figure(render, static=True, C=[0.1, 1, 10])
     >>> player
     StaticSlider(C: 3 values; 3 images)
-    >>> player.to_html().count('type="range"')
-    1
+    >>> player.to_html().count("data:image/png")  # the three images, and the first one shown
+    4
     """
 
     def __init__(
@@ -392,60 +370,16 @@ class StaticSlider:
 
     def to_html(self) -> str:
         """Self-contained HTML/JS player (no external resources); raises if above 5 MB."""
-        root = _element_id("slider")
-        names = list(self.params)
-        labels = [[_label(v) for v in self.params[name]] for name in names]
-        # Row-major strides turn slider positions into an index of the product order.
-        strides = [math.prod(len(self.params[n]) for n in names[i + 1:]) for i in range(len(names))]
-        start = sum(i * s for i, s in zip(self.initial, strides, strict=True))
-        uris = [_data_uri(frame) for frame in self.frames]
+        axes = [Axis([_label(value) for value in values], name=name, start=start)
+                for (name, values), start in zip(self.params.items(), self.initial, strict=True)]
         # The image's alt text names the setting it shows, e.g. "margin (C = 10, σ = 1)".
-        setting = ", ".join(f"{n} = {labels[k][self.initial[k]]}" for k, n in enumerate(names))
-        rows = []
-        for k, name in enumerate(names):
-            rows.append(
-                f'<div style="display:flex;align-items:center;gap:0.6em;margin:0.15em 0">'
-                f'<label for="{root}-s{k}" style="min-width:5em">{html.escape(name)}</label>'
-                f'<input id="{root}-s{k}" type="range" min="0" max="{len(labels[k]) - 1}" '
-                f'step="1" value="{self.initial[k]}" '
-                f'aria-valuetext="{html.escape(name)} = {html.escape(labels[k][self.initial[k]])}" '
-                f'style="flex:1;max-width:24em;min-height:24px">'
-                f'<output id="{root}-v{k}" for="{root}-s{k}" style="min-width:4em">'
-                f"{html.escape(labels[k][self.initial[k]])}</output></div>"
-            )
-        text = (
-            f'<div id="{root}" class="svmkit-static-slider" role="group" '
-            f'aria-label="{html.escape(self.alt)} (arrow keys on a slider change the figure)" '
-            f'style="max-width:100%;font-family:sans-serif;font-size:0.9em">'
-            + "".join(rows)
-            + f'<img id="{root}-img" src="{uris[start]}" '
-            f'alt="{html.escape(self.alt)} ({html.escape(setting)})" '
-            f'style="max-width:100%;height:auto;display:block"></div>\n'
-            f"<script>(function () {{\n"
-            f"  var frames = {_script_json(uris)};\n"
-            f"  var labels = {_script_json(labels)};\n"
-            f"  var strides = {_script_json(strides)};\n"
-            f"  var names = {_script_json(names)}, alt = {_script_json(self.alt)};\n"
-            f'  var id = "{root}";\n'
-            "  var image = document.getElementById(id + '-img');\n"
-            "  var inputs = labels.map(function (_, k) {"
-            " return document.getElementById(id + '-s' + k); });\n"
-            "  function show() {\n"
-            "    var index = 0, setting = [];\n"
-            "    inputs.forEach(function (input, k) {\n"
-            "      var position = parseInt(input.value, 10);\n"
-            "      index += position * strides[k];\n"
-            "      document.getElementById(id + '-v' + k).textContent = labels[k][position];\n"
-            "      setting.push(names[k] + ' = ' + labels[k][position]);\n"
-            "      input.setAttribute('aria-valuetext', setting[k]);\n"
-            "    });\n"
-            "    image.src = frames[index]; image.alt = alt + ' (' + setting.join(', ') + ')';\n"
-            "  }\n"
-            "  inputs.forEach(function (input) { input.addEventListener('input', show); });\n"
-            "})();</script>"
+        text = render_player(
+            self.frames, axes, css_class="svmkit-static-slider",
+            aria_label=f"{self.alt} (arrow keys on a slider change the figure)",
+            alt=(f"{self.alt} (", ")"), controls_first=True,
         )
-        return _check_html_size(text, "this slider", "use fewer values, a smaller figure or dpi, "
-                                "or image_format='jpeg'")
+        return check_html_size(text, "this slider", "use fewer values, a smaller figure or dpi, "
+                               "or image_format='jpeg'")
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -478,8 +412,9 @@ def slider_figure(
     render : callable
         ``render(**values)`` returns a matplotlib ``Figure`` for one setting.
     static : bool, optional
-        Force the static player (True) or live widgets (False). By default the player is static
-        when ``SVMKIT_STATIC_WIDGETS=1``, outside a kernel, or without ipywidgets.
+        Force the static player (True) or live widgets (False). By default
+        :func:`static_output` decides: static when ``SVMKIT_STATIC_WIDGETS=1``, outside a kernel,
+        or without ipywidgets.
     max_figures : int, default 200
         The static player renders every combination; a larger grid raises ``ValueError``.
     image_format : {"png", "jpeg"}, default "png"

@@ -1,11 +1,10 @@
-"""Tests of svmkit.animate: the margin animation callback, its replay, and score_run."""
+"""Tests of svmkit.animate: the margin animation callback, its renderer and its replay."""
 
 from __future__ import annotations
 
 import io
 import json
 import re
-from typing import ClassVar
 
 import matplotlib
 
@@ -15,8 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from svmkit import animate, widgets
-from svmkit.animate import Baseline, MarginAnimation, score_run
+from svmkit import _html, animate, widgets
+from svmkit.animate import MarginAnimation
+from svmkit.plot import decision_function_of, decision_grid
 
 RNG = np.random.default_rng(0)
 X = np.concatenate([RNG.normal(-1.5, 0.6, (40, 2)), RNG.normal(1.5, 0.6, (40, 2))])
@@ -88,6 +88,7 @@ def test_downsampling_keeps_first_and_last_and_bounds_memory():
     gaps = np.diff(steps)
     assert gaps.max() <= 2 * gaps.min() + 2  # spread evenly over the run
     assert len(animation._kept) <= 2 * 7 + 1  # thinned while training, not only at the end
+    assert animation.drawn == 1 + 101  # before training, then every batch (the last included)
 
 
 def test_frames_differ_as_the_model_changes_and_show_the_bands():
@@ -118,26 +119,37 @@ def test_decision_values_grid_orientation():
         animation.decision_values(lambda points: np.zeros((len(points), 3)))
 
 
+def player_config(text):
+    match = re.search(r"var config = (\{.*?\});\n", text)
+    assert match, "player has no configuration"
+    return json.loads(match.group(1).replace("<\\/", "</"))
+
+
 def test_to_html_contains_every_frame_unique_ids_and_no_external_resources():
     animation = MarginAnimation(X, Y, every=3, resolution=40, live=False)
     fake_fit(ToyModel(), animation, 12)
     text = animation.to_html()
     uris = frames_in_html(text)
     assert len(uris) == animation.frame_count == 5
-    assert uris == [widgets._data_uri(frame) for frame in animation.frames]
-    assert text.count('type="range"') == 1 and "<button" in text
+    assert uris == [_html.data_uri(frame) for frame in animation.frames]
+    config = player_config(text)
+    [axis] = config["axes"]  # one frame slider, with a play button, opening on the last frame
+    assert axis["name"] is None and axis["start"] == 4 and config["play"] == {"delay": 125}
+    assert axis["labels"][1] == "frame 2 of 5" and config["captions"] == animation.captions
+    assert f'src="{uris[-1]}"' in text and 'alt="margin bands of the SVM during training, frame 5' \
+        ' of 5"' in text
     assert "http://" not in text and "https://" not in text and "<script src" not in text
-    assert len(text.encode()) < widgets.MAX_HTML_BYTES
+    assert len(text.encode()) < _html.MAX_HTML_BYTES
     ids = set(re.findall(r'id="(svmkit-animation-[0-9a-f]+)"', text))
     other = set(re.findall(r'id="(svmkit-animation-[0-9a-f]+)"', animation.to_html()))
     assert len(ids) == 1 and ids.isdisjoint(other)
-    assert animation._repr_html_().startswith("<div")
+    assert 'class="svmkit-player svmkit-animation" role="group"' in animation._repr_html_()
 
 
 def test_to_html_refuses_pages_over_the_size_limit(monkeypatch):
     animation = MarginAnimation(X, Y, every=3, resolution=20, live=False)
     fake_fit(ToyModel(), animation, 6)
-    monkeypatch.setattr(widgets, "MAX_HTML_BYTES", 20_000)
+    monkeypatch.setattr(_html, "MAX_HTML_BYTES", 20_000)
     with pytest.raises(ValueError, match="MB"):
         animation.to_html()
 
@@ -183,15 +195,24 @@ def test_live_display_updates_one_handle(monkeypatch):
         return Handle()
 
     monkeypatch.setattr(IPython.display, "display", fake_display)
-    monkeypatch.setattr(animate, "live_kernel", lambda: True)
+    monkeypatch.setattr(widgets, "live_kernel", lambda: True)
+    monkeypatch.setattr(widgets, "_has_ipywidgets", lambda: False)  # IPython's display suffices
     monkeypatch.delenv("SVMKIT_STATIC_WIDGETS", raising=False)
     animation = MarginAnimation(X, Y, every=2, resolution=20)
     fake_fit(ToyModel(), animation, 8)
     assert calls == {"display": 1, "update": animation.frame_count - 1}
+    fake_fit(ToyModel(), animation, 2)  # a new fit gets a new output
+    assert calls["display"] == 2
 
     monkeypatch.setenv("SVMKIT_STATIC_WIDGETS", "1")  # website build: record, do not display
     fake_fit(ToyModel(), MarginAnimation(X, Y, every=2, resolution=20), 4)
-    assert calls["display"] == 1
+    assert calls["display"] == 2
+    # An explicit argument wins over the environment, both ways.
+    fake_fit(ToyModel(), MarginAnimation(X, Y, every=2, resolution=20, live=True), 4)
+    assert calls["display"] == 3
+    monkeypatch.delenv("SVMKIT_STATIC_WIDGETS")
+    fake_fit(ToyModel(), MarginAnimation(X, Y, every=2, resolution=20, live=False), 4)
+    assert calls["display"] == 3
 
 
 def test_with_a_torch_model_and_svmkit_fit():
@@ -217,7 +238,8 @@ def test_with_a_torch_model_and_svmkit_fit():
     assert "margin width 2/‖w‖" in animation.captions[-1]
     z = animation.decision_values(model)
     with torch.no_grad():
-        expected = model(torch.as_tensor(animation.grid)).numpy().reshape(30, 30)
+        grid = torch.as_tensor(animation.grid, dtype=torch.float32)
+        expected = model(grid).numpy().reshape(30, 30)
     np.testing.assert_allclose(z, expected, rtol=1e-6)
 
 
@@ -241,43 +263,49 @@ def test_keras_callback_records_frames_during_model_fit():
     assert animation.epoch == 2
     np.testing.assert_allclose(
         animation.decision_values(model).ravel(),
-        np.asarray(model.predict(animation.grid, verbose=0)).ravel(),
+        np.asarray(model.predict(animation.grid.astype("float32"), verbose=0)).ravel(),
         rtol=1e-5,
         atol=1e-6,
     )
 
 
-def test_fallback_keras_adapter_forwards_the_protocol():
+def test_keras_callback_is_svmkit_keras_adapter():
     pytest.importorskip("keras")
-    events = []
+    from svmkit.keras import CallbackAdapter
 
-    class Target:
-        def on_train_begin(self, model):
-            events.append(("begin", model))
+    animation = MarginAnimation(X, Y, live=False)
+    callback = animation.keras_callback()
+    assert isinstance(callback, CallbackAdapter) and callback.callback is animation
 
-        def on_batch_end(self, step, logs):
-            events.append(("batch", step, logs["loss"], logs["model"]))
 
-        def on_epoch_end(self, epoch, logs):
-            events.append(("epoch", epoch))
+def test_renderer_evaluates_models_like_plot_decision_grid():
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([[0.7, -1.3]]))
+        model.bias.fill_(0.2)
+    animation = MarginAnimation(X, Y, resolution=25, padding=0.3, live=False)
+    xx, yy, zz = decision_grid(decision_function_of(model), X, resolution=25, padding=0.3)
+    np.testing.assert_array_equal(animation.decision_values(model), zz)
+    np.testing.assert_array_equal(animation.renderer.xx, xx)
+    np.testing.assert_array_equal(animation.renderer.yy, yy)
+    # ... and those are the model's own values on the grid, in float32 like the model.
+    np.testing.assert_allclose(zz, 0.7 * xx - 1.3 * yy + 0.2, rtol=1e-5, atol=1e-5)
+    assert np.array_equal(animation.grid, np.column_stack([xx.ravel(), yy.ravel()]))
 
-        def on_train_end(self, logs):
-            events.append(("end",))
 
-    adapter = animate._fallback_keras_adapter()(Target())
-    adapter.set_model("MODEL")
-    adapter.on_train_begin()
-    adapter.on_train_batch_end(0, {"loss": np.float32(0.5)})
-    adapter.on_train_batch_end(0, {"loss": 0.25})
-    adapter.on_epoch_end(0, {})
-    adapter.on_train_end()
-    assert events == [
-        ("begin", "MODEL"),
-        ("batch", 0, 0.5, "MODEL"),
-        ("batch", 1, 0.25, "MODEL"),
-        ("epoch", 0),
-        ("end",),
-    ]
+def test_renderer_keeps_only_the_last_model_alive():
+    import gc
+    import weakref
+
+    animation = MarginAnimation(X, Y, resolution=10, live=False)
+    first = ToyModel()
+    animation.decision_values(first)
+    alive = weakref.ref(first)
+    animation.decision_values(ToyModel())
+    del first
+    gc.collect()
+    assert alive() is None
 
 
 def test_constructor_validation():
@@ -287,61 +315,3 @@ def test_constructor_validation():
         MarginAnimation(X, Y, max_frames=1)
     with pytest.raises(ValueError, match="labels"):
         MarginAnimation(X, Y[:-1])
-
-
-# -- score_run ------------------------------------------------------------------------------
-BASELINE = Baseline(
-    epochs_to_target=4, final_accuracy=0.95, margin_width=1.0, description="SGD lr=0.1"
-)
-
-
-def test_epochs_to_reach_arithmetic():
-    assert animate.epochs_to_reach([0.2, 0.5, 0.99, 0.97, 1.0]) == 3.0
-    assert animate.epochs_to_reach([0.9]) == 1.0
-    assert animate.epochs_to_reach([0.2, 0.5, 0.98, 0.99], fraction=0.5) == 2.0
-    assert animate.epochs_to_reach(np.linspace(0, 1, 10), batches_per_epoch=4) == 2.5
-    with pytest.raises(ValueError, match="empty"):
-        animate.epochs_to_reach([])
-
-
-def test_score_run_pass():
-    score = score_run(
-        {"loss": [1, 0.5, 0.4], "accuracy": [0.90, 0.955, 0.96]},
-        baseline=BASELINE,
-        margin_width=0.95,
-    )
-    assert score.passed
-    assert score.epochs_to_target == 2.0 and score.speedup == 2.0
-    assert score.final_accuracy == 0.96
-    text = repr(score)
-    assert text.startswith("RunScore: PASS") and "SGD lr=0.1" in text and "✗" not in text
-
-
-@pytest.mark.parametrize(
-    ("accuracy", "margin", "failing"),
-    [
-        ([0.5, 0.6, 0.7, 0.8, 0.9, 0.96], 1.0, "epochs to 99%"),  # slower: 6 > 4 epochs
-        ([0.92, 0.93], 1.0, "final accuracy"),  # fast but 0.93 < 0.95 − 0.005
-        ([0.96, 0.96], 0.8, "margin width"),  # margin 20 % narrower than the baseline
-    ],
-)
-def test_score_run_fail(accuracy, margin, failing):
-    score = score_run(accuracy, baseline=BASELINE, margin_width=margin)
-    assert not score.passed
-    assert repr(score).startswith("RunScore: FAIL")
-    failed = [name for name, _, _, ok in score.checks if not ok]
-    assert len(failed) == 1 and failed[0].startswith(failing)
-
-
-def test_score_run_reads_keras_history_and_logged_margin():
-    class KerasLikeHistory:
-        history: ClassVar[dict] = {"accuracy": [0.8, 0.95, 0.951], "margin_width": [2.0, 1.5, 1.2]}
-
-    score = score_run(KerasLikeHistory(), baseline=BASELINE)
-    assert score.margin_width == 1.2 and score.passed
-    no_margin = score_run([0.95], baseline=Baseline(1, 0.95))
-    assert no_margin.passed and len(no_margin.checks) == 2
-    baseline = Baseline.from_history(KerasLikeHistory(), description="measured")
-    assert (baseline.epochs_to_target, baseline.margin_width) == (2.0, 1.2)
-    with pytest.raises(KeyError, match="accuracy"):
-        score_run({"loss": [1.0]}, baseline=BASELINE)

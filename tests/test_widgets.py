@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import json
 import re
+import tomllib
+from importlib import resources
+from pathlib import Path
 
 import matplotlib
 
@@ -14,8 +18,11 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
-from svmkit import widgets
-from svmkit.widgets import SliderController, StaticSlider, slider_figure
+from svmkit import _html, widgets
+from svmkit.widgets import SliderController, StaticSlider, slider_figure, static_output
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAYER_FILES = ("player.html", "player.js", "player.css")
 
 
 class Recorder:
@@ -89,15 +96,43 @@ def test_static_player_one_image_per_combination_and_one_range_per_parameter():
     uris = frames_in_html(text)
     assert len(uris) == 6 and len(set(uris)) == 6
     assert all(uri.startswith("data:image/png;base64,") for uri in uris)
-    assert text.count('type="range"') == 2
-    assert 'max="2"' in text and 'max="1"' in text
-    assert ">C</label>" in text and ">sigma</label>" in text and ">0.01</output>" in text
-    assert "var strides = [2, 1];" in text
+    config = json.loads(re.search(r"var config = (\{.*?\});\n", text).group(1))
+    assert [axis["name"] for axis in config["axes"]] == ["C", "sigma"]
+    assert [axis["labels"] for axis in config["axes"]] == [["0.01", "0.1", "1"], ["0.5", "2"]]
+    assert [axis["stride"] for axis in config["axes"]] == [2, 1]
+    assert config["play"] is None and config["controlsFirst"] is True
+    assert f'src="{uris[0]}"' in text and "(C = 0.01, sigma = 0.5)" in text
     assert "http://" not in text and "https://" not in text and "<script src" not in text
-    first_ids = set(re.findall(r'id="(svmkit-slider-[0-9a-f]+)"', text))
-    second_ids = set(re.findall(r'id="(svmkit-slider-[0-9a-f]+)"', player.to_html()))
+    first_ids = set(re.findall(r'id="(svmkit-static-slider-[0-9a-f]+)"', text))
+    second_ids = set(re.findall(r'id="(svmkit-static-slider-[0-9a-f]+)"', player.to_html()))
     assert len(first_ids) == 1 and first_ids.isdisjoint(second_ids)
-    assert player._repr_html_().startswith("<div")
+    assert 'class="svmkit-player svmkit-static-slider" role="group"' in player._repr_html_()
+
+
+def test_the_player_template_is_package_data():
+    folder = resources.files("svmkit") / "_static"
+    for name in PLAYER_FILES:
+        assert (folder / name).is_file(), name
+    # pyproject ships every file of svmkit/_static in the wheel.
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["svmkit"]
+    for path in (ROOT / "svmkit" / "_static").iterdir():
+        relative = f"_static/{path.name}"
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+def test_both_players_render_from_the_one_template(monkeypatch):
+    from svmkit.animate import MarginAnimation
+
+    slider = slider_figure(Recorder(), static=True, C=[1, 2])
+    animation = MarginAnimation([[0.0, 0.0], [1.0, 1.0]], [-1, 1], resolution=8, live=False)
+    animation.add_frame(lambda points: points[:, 0] - 0.5)
+    for text in (slider.to_html(), animation.to_html()):
+        for name in PLAYER_FILES[1:]:  # the script and the style, verbatim
+            assert _html._static_text(name) in text
+    monkeypatch.setattr(_html, "_static_text", lambda name: f"<p>{name}: $id $frames</p>")
+    for text in (slider.to_html(), animation.to_html()):
+        assert text.startswith("<p>player.html: svmkit-") and '["data:image/' in text
 
 
 def test_static_mode_is_chosen_by_the_book_build_environment(monkeypatch):
@@ -111,6 +146,22 @@ def test_static_mode_outside_a_kernel(monkeypatch):
     assert isinstance(slider_figure(Recorder(), C=[1, 2]), StaticSlider)
 
 
+def test_static_output_is_one_rule_explicit_then_environment_then_kernel(monkeypatch):
+    monkeypatch.setattr(widgets, "live_kernel", lambda: True)
+    monkeypatch.setattr(widgets, "_has_ipywidgets", lambda: True)
+    monkeypatch.setenv("SVMKIT_STATIC_WIDGETS", "1")
+    assert static_output() is True and static_output(False) is False
+    monkeypatch.setenv("SVMKIT_STATIC_WIDGETS", "0")
+    assert static_output() is False and static_output(True) is True
+    monkeypatch.delenv("SVMKIT_STATIC_WIDGETS")
+    assert static_output() is False
+    monkeypatch.setattr(widgets, "_has_ipywidgets", lambda: False)
+    assert static_output() is True  # live sliders need ipywidgets
+    assert static_output(widgets=False) is False  # a display handle does not
+    monkeypatch.setattr(widgets, "live_kernel", lambda: False)
+    assert static_output(widgets=False) is True
+
+
 def test_static_grid_limit_raises_before_rendering():
     render = Recorder()
     with pytest.raises(ValueError, match="max_figures"):
@@ -120,7 +171,7 @@ def test_static_grid_limit_raises_before_rendering():
 
 def test_static_player_size_limit(monkeypatch):
     player = slider_figure(Recorder(), static=True, C=[1, 2, 3])
-    monkeypatch.setattr(widgets, "MAX_HTML_BYTES", 2_000)
+    monkeypatch.setattr(_html, "MAX_HTML_BYTES", 2_000)
     with pytest.raises(ValueError, match="MB"):
         player.to_html()
 
