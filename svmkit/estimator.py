@@ -375,7 +375,7 @@ def _fit_torch(
             X.shape[1],
             n_components,
             kernel=_RFF_KERNEL[estimator.kernel],
-            scale=estimator.sigma_,
+            sigma=estimator.sigma_,
             orthogonal=bool(estimator.orthogonal),
             seed=train["seed"],
         )
@@ -422,15 +422,14 @@ def _fit_keras(
     if estimator.kernel != "linear":
         feature_map = RandomFourierFeatures(
             n_components,
-            kernel_initializer=_RFF_KERNEL[estimator.kernel],
-            scale=estimator.sigma_,
+            kernel=_RFF_KERNEL[estimator.kernel],
+            sigma=estimator.sigma_,
             orthogonal=bool(estimator.orthogonal),
             seed=train["seed"],
-            normalize=True,  # the same features as the torch backend
         )
         features = featurize(feature_map, X)
-        omega = keras.ops.convert_to_numpy(feature_map.unscaled_kernel)
-        beta = keras.ops.convert_to_numpy(feature_map.bias)
+        omega = keras.ops.convert_to_numpy(feature_map.omega)
+        beta = keras.ops.convert_to_numpy(feature_map.beta)
     losses = {
         "hinge": Hinge(),
         "squared_hinge": SquaredHinge(),

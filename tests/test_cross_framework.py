@@ -53,15 +53,15 @@ def paired_linear_svms(units: int, seed: int = 0) -> tuple[torch.nn.Module, kera
 )
 def test_random_fourier_features_agree_for_the_same_seed(kernel, scale, orthogonal):
     torch_rff = svm_torch.RandomFourierFeatures(
-        3, 128, kernel=kernel, scale=scale, orthogonal=orthogonal, seed=7
+        3, 128, kernel=kernel, sigma=scale, orthogonal=orthogonal, seed=7
     )
     keras_rff = svm_keras.RandomFourierFeatures(
-        128, kernel_initializer=kernel, scale=scale, orthogonal=orthogonal, seed=7, normalize=True
+        128, kernel=kernel, sigma=scale, orthogonal=orthogonal, seed=7
     )
     phi_torch = torch_numpy(torch_rff(torch.from_numpy(X)))
     phi_keras = keras_numpy(keras_rff(X))
-    np.testing.assert_allclose(keras_numpy(keras_rff.unscaled_kernel), torch_numpy(torch_rff.omega))
-    np.testing.assert_allclose(keras_numpy(keras_rff.bias), torch_numpy(torch_rff.beta))
+    np.testing.assert_allclose(keras_numpy(keras_rff.omega), torch_numpy(torch_rff.omega))
+    np.testing.assert_allclose(keras_numpy(keras_rff.beta), torch_numpy(torch_rff.beta))
     assert np.abs(phi_keras - phi_torch).max() < TOLERANCE
 
 
@@ -109,7 +109,7 @@ def test_full_batch_training_follows_the_same_path(loss, keras_loss, units, y):
     """Five SGD steps from the same start (RFF with a learned σ, zero head, λ = 0.01)."""
     lr, l2, epochs = 0.5, 0.01, 5
     torch_model = torch.nn.Sequential(
-        svm_torch.RandomFourierFeatures(3, 32, scale=1.0, trainable=True, seed=2),
+        svm_torch.RandomFourierFeatures(3, 32, sigma=1.0, trainable=True, seed=2),
         svm_torch.LinearSVM(32, units),
     )
     svm_torch.fit(
@@ -127,7 +127,7 @@ def test_full_batch_training_follows_the_same_path(loss, keras_loss, units, y):
     keras_model = keras.Sequential(
         [
             keras.Input((3,)),
-            svm_keras.RandomFourierFeatures(32, scale=1.0, trainable=True, seed=2, normalize=True),
+            svm_keras.RandomFourierFeatures(32, sigma=1.0, trainable=True, seed=2),
             svm_keras.LinearSVM(units, l2=l2),
         ]
     )
@@ -135,9 +135,9 @@ def test_full_batch_training_follows_the_same_path(loss, keras_loss, units, y):
     keras_model.fit(X, y, epochs=epochs, batch_size=len(X), shuffle=False, verbose=0)
 
     rff, head = keras_model.layers
-    assert abs(float(keras_numpy(rff.kernel_scale)[0]) - 1.0) > 1e-4  # σ did move
+    assert abs(float(keras_numpy(rff.sigma)[0]) - 1.0) > 1e-4  # σ did move
     np.testing.assert_allclose(
-        keras_numpy(rff.kernel_scale)[0], float(torch_model[0].scale.detach()), atol=TOLERANCE
+        keras_numpy(rff.sigma)[0], float(torch_model[0].sigma.detach()), atol=TOLERANCE
     )
     np.testing.assert_allclose(
         keras_numpy(head.kernel), torch_numpy(torch_model[1].weight).T, atol=TOLERANCE
@@ -151,7 +151,7 @@ def test_full_batch_training_follows_the_same_path(loss, keras_loss, units, y):
 
 def test_keras_featurize_matches_torch_featurize():
     torch_rff = svm_torch.RandomFourierFeatures(3, 64, seed=5)
-    keras_rff = svm_keras.RandomFourierFeatures(64, seed=5, normalize=True)
+    keras_rff = svm_keras.RandomFourierFeatures(64, seed=5)
     phi_torch = svm_torch.featurize(torch_rff, X, batch_size=16)
     phi_keras = svm_keras.featurize(keras_rff, X, batch_size=16)
     assert np.abs(phi_keras - torch_numpy(phi_torch)).max() < TOLERANCE
@@ -190,19 +190,21 @@ def test_one_margin_animation_follows_training_in_both_frameworks():
     assert keras_animation.model is keras_model and keras_animation.epoch == 2
 
 
-def test_keras_default_is_the_old_tf_keras_plain_cosine():
-    """Keras keeps tf.keras' output cos(xΩ/σ + β); normalize=True adds sqrt(2/D), as in torch."""
-    plain = keras_numpy(svm_keras.RandomFourierFeatures(64, seed=5)(X))
-    normalized = keras_numpy(svm_keras.RandomFourierFeatures(64, seed=5, normalize=True)(X))
+def test_only_the_tf_keras_drop_in_defaults_to_plain_cosines():
+    """The compat layer keeps tf.keras' cos(xΩ/σ + β); both twins add sqrt(2/D) by default."""
+    from svmkit.keras.compat import RandomFourierFeatures as DropIn
+
+    plain = keras_numpy(DropIn(64, seed=5)(X))
+    normalized = keras_numpy(svm_keras.RandomFourierFeatures(64, seed=5)(X))
     torch_plain = torch_numpy(
         svm_torch.RandomFourierFeatures(3, 64, seed=5, normalize=False)(torch.from_numpy(X))
     )
     np.testing.assert_allclose(plain * np.sqrt(2 / 64), normalized, atol=1e-6)
     np.testing.assert_allclose(plain, torch_plain, atol=1e-5)
     assert np.abs(plain).max() <= 1.0 and np.abs(plain).max() > 0.9
-    config = svm_keras.RandomFourierFeatures(8, normalize=True).get_config()
-    assert config["normalize"] is True
-    assert svm_keras.RandomFourierFeatures.from_config(config).normalize is True
+    config = svm_keras.RandomFourierFeatures(8, normalize=False).get_config()
+    assert config["normalize"] is False
+    assert svm_keras.RandomFourierFeatures.from_config(config).normalize is False
 
 
 def test_normalize_must_be_a_bool():

@@ -48,9 +48,7 @@ diffs = {}
 
 for kernel, orthogonal in [("gaussian", True), ("laplacian", False), ("cauchy", False)]:
     phi_torch = svm_torch.RandomFourierFeatures(3, 64, kernel, orthogonal=orthogonal, seed=1)
-    phi_keras = svm_keras.RandomFourierFeatures(
-        64, kernel, orthogonal=orthogonal, seed=1, normalize=True
-    )
+    phi_keras = svm_keras.RandomFourierFeatures(64, kernel, orthogonal=orthogonal, seed=1)
     diffs["rff_" + kernel] = np.abs(
         as_numpy(phi_keras(X)) - as_numpy(phi_torch(torch.from_numpy(X)))
     ).max()
@@ -79,21 +77,21 @@ for name, torch_fn, keras_fn in [
 
 # Five full-batch SGD steps from the same start, with a learned σ and λ‖W‖².
 torch_model = torch.nn.Sequential(
-    svm_torch.RandomFourierFeatures(3, 32, scale=1.0, trainable=True, seed=2),
+    svm_torch.RandomFourierFeatures(3, 32, sigma=1.0, trainable=True, seed=2),
     svm_torch.LinearSVM(32),
 )
 svm_torch.fit(torch_model, X, y, loss="hinge", epochs=5, batch_size=None, lr=0.5,
               weight_decay=0.01, progress=False)
 keras_model = keras.Sequential([
     keras.Input((3,)),
-    svm_keras.RandomFourierFeatures(32, scale=1.0, trainable=True, seed=2, normalize=True),
+    svm_keras.RandomFourierFeatures(32, sigma=1.0, trainable=True, seed=2),
     svm_keras.LinearSVM(1, l2=0.01),
 ])
 keras_model.compile(optimizer=keras.optimizers.SGD(0.5), loss=svm_keras.Hinge())
 keras_model.fit(X, y, epochs=5, batch_size=len(X), shuffle=False, verbose=0)
-assert abs(float(as_numpy(keras_model.layers[0].kernel_scale)[0]) - 1.0) > 1e-4
+assert abs(float(as_numpy(keras_model.layers[0].sigma)[0]) - 1.0) > 1e-4
 diffs["trained_scale"] = abs(
-    float(as_numpy(keras_model.layers[0].kernel_scale)[0]) - float(as_numpy(torch_model[0].scale))
+    float(as_numpy(keras_model.layers[0].sigma)[0]) - float(as_numpy(torch_model[0].sigma))
 )
 z_trained = as_numpy(keras_model(X))
 diffs["trained_output"] = np.abs(z_trained - as_numpy(torch_model(torch.from_numpy(X)))).max()

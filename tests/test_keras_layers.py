@@ -47,15 +47,15 @@ def separable_blobs(n: int = 40) -> tuple[np.ndarray, np.ndarray]:
 )
 def test_rff_equals_numpy_reference(kernel, orthogonal, scale):
     layer = RandomFourierFeatures(
-        64, kernel_initializer=kernel, scale=scale, orthogonal=orthogonal, seed=3, normalize=True
+        64, kernel=kernel, sigma=scale, orthogonal=orthogonal, seed=3
     )
     phi = numpy_of(layer(X3))
     omega = kernels.sample_frequencies(3, 64, kernel=kernel, orthogonal=orthogonal, seed=3)
     beta = kernels.sample_phases(64, seed=3)
     sigma = kernels.default_scale(3, kernel) if scale is None else scale
     expected = kernels.random_fourier_features(X3, omega, beta, sigma)
-    np.testing.assert_allclose(numpy_of(layer.unscaled_kernel), omega, rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(numpy_of(layer.kernel_scale), [sigma], rtol=1e-6)
+    np.testing.assert_allclose(numpy_of(layer.omega), omega, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(numpy_of(layer.sigma), [sigma], rtol=1e-6)
     np.testing.assert_allclose(phi, expected, atol=1e-5)
 
 
@@ -63,43 +63,43 @@ def test_rff_weights_shapes_and_trainability():
     frozen = RandomFourierFeatures(8, seed=0)
     frozen.build((None, 3))
     shapes = {w.name: tuple(w.shape) for w in frozen.weights}
-    assert shapes == {"unscaled_kernel": (3, 8), "bias": (8,), "kernel_scale": (1,)}
+    assert shapes == {"omega": (3, 8), "beta": (8,), "sigma": (1,)}
     assert frozen.trainable_weights == []
-    beta = numpy_of(frozen.bias)
+    beta = numpy_of(frozen.beta)
     assert ((beta >= 0) & (beta < 2 * math.pi)).all()
 
     learned = RandomFourierFeatures(8, trainable=True, seed=0)
     learned.build((None, 3))
-    assert [w.name for w in learned.trainable_weights] == ["kernel_scale"]
-    assert isinstance(learned.kernel_scale.constraint, keras.constraints.NonNeg)
+    assert [w.name for w in learned.trainable_weights] == ["sigma"]
+    assert isinstance(learned.sigma.constraint, keras.constraints.NonNeg)
     # As in tf.keras, the layer flag governs σ while Ω and β stay frozen.
     frozen.trainable = True
-    assert [w.name for w in frozen.trainable_weights] == ["kernel_scale"]
+    assert [w.name for w in frozen.trainable_weights] == ["sigma"]
 
 
-def test_rff_default_scale_follows_tf_keras():
+def test_rff_default_sigma_follows_tf_keras():
     for kernel, expected in [("gaussian", math.sqrt(6 / 2)), ("laplacian", 1.0), ("cauchy", 1.0)]:
-        layer = RandomFourierFeatures(4, kernel_initializer=kernel, seed=0)
+        layer = RandomFourierFeatures(4, kernel=kernel, seed=0)
         layer.build((None, 6))
-        assert float(numpy_of(layer.kernel_scale)[0]) == pytest.approx(expected)
+        assert float(numpy_of(layer.sigma)[0]) == pytest.approx(expected)
 
 
 def test_rff_accepts_a_keras_initializer():
     initializer = keras.initializers.RandomNormal(stddev=2.0, seed=5)
-    layer = RandomFourierFeatures(16, kernel_initializer=initializer, seed=1)
+    layer = RandomFourierFeatures(16, kernel=initializer, seed=1)
     layer.build((None, 3))
-    assert float(numpy_of(layer.kernel_scale)[0]) == 1.0
-    assert numpy_of(layer.unscaled_kernel).std() > 1.0  # drawn by the initializer, not N(0, 1)
+    assert float(numpy_of(layer.sigma)[0]) == 1.0
+    assert numpy_of(layer.omega).std() > 1.0  # drawn by the initializer, not N(0, 1)
     restored = RandomFourierFeatures.from_config(layer.get_config())
-    assert isinstance(restored.kernel_initializer, keras.initializers.RandomNormal)
-    assert restored.kernel_initializer.stddev == 2.0
+    assert isinstance(restored.kernel, keras.initializers.RandomNormal)
+    assert restored.kernel.stddev == 2.0
 
 
 def test_rff_unseeded_layers_follow_keras_global_seed():
     def draw() -> np.ndarray:
         layer = RandomFourierFeatures(8)
         layer.build((None, 2))
-        return numpy_of(layer.unscaled_kernel)
+        return numpy_of(layer.omega)
 
     keras.utils.set_random_seed(11)
     first, second = draw(), draw()
@@ -127,11 +127,11 @@ def test_rff_output_shape_and_symbolic_use():
     [
         ({"output_dim": 0}, "output_dim"),
         ({"output_dim": -3}, "output_dim"),
-        ({"output_dim": 4, "scale": 0.0}, "scale"),
-        ({"output_dim": 4, "scale": -1.0}, "scale"),
-        ({"output_dim": 4, "kernel_initializer": "rbf"}, "kernel_initializer"),
-        ({"output_dim": 4, "kernel_initializer": 3}, "kernel_initializer"),
-        ({"output_dim": 4, "kernel_initializer": "laplacian", "orthogonal": True}, "orthogonal"),
+        ({"output_dim": 4, "sigma": 0.0}, "sigma"),
+        ({"output_dim": 4, "sigma": -1.0}, "sigma"),
+        ({"output_dim": 4, "kernel": "rbf"}, "kernel"),
+        ({"output_dim": 4, "kernel": 3}, "kernel"),
+        ({"output_dim": 4, "kernel": "laplacian", "orthogonal": True}, "orthogonal"),
         ({"output_dim": 4, "seed": -1}, "seed"),
     ],
 )
@@ -142,7 +142,7 @@ def test_rff_bad_arguments_raise_value_errors_naming_them(kwargs, name):
 
 def test_rff_get_config_round_trips():
     layer = RandomFourierFeatures(
-        12, kernel_initializer="cauchy", scale=0.5, trainable=True, seed=4, name="phi"
+        12, kernel="cauchy", sigma=0.5, trainable=True, seed=4, name="phi"
     )
     config = layer.get_config()
     restored = RandomFourierFeatures.from_config(config)
@@ -224,17 +224,17 @@ def test_fit_separates_separable_data():
 
 def test_trainable_scale_moves_and_frozen_weights_stay():
     X, y = separable_blobs()
-    features = RandomFourierFeatures(32, scale=3.0, trainable=True, seed=0)
-    frozen = RandomFourierFeatures(32, scale=3.0, seed=0)
+    features = RandomFourierFeatures(32, sigma=3.0, trainable=True, seed=0)
+    frozen = RandomFourierFeatures(32, sigma=3.0, seed=0)
     for layer in (features, frozen):
         model = keras.Sequential([keras.Input((2,)), layer, LinearSVM()])
         model.compile(optimizer=keras.optimizers.Adam(0.05), loss=Hinge())
-        before = [numpy_of(w).copy() for w in (layer.unscaled_kernel, layer.bias)]
+        before = [numpy_of(w).copy() for w in (layer.omega, layer.beta)]
         model.fit(X, y, epochs=2, batch_size=20, verbose=0)
-        np.testing.assert_array_equal(numpy_of(layer.unscaled_kernel), before[0])
-        np.testing.assert_array_equal(numpy_of(layer.bias), before[1])
-    assert float(numpy_of(features.kernel_scale)[0]) != pytest.approx(3.0, abs=1e-3)
-    assert float(numpy_of(frozen.kernel_scale)[0]) == 3.0
+        np.testing.assert_array_equal(numpy_of(layer.omega), before[0])
+        np.testing.assert_array_equal(numpy_of(layer.beta), before[1])
+    assert float(numpy_of(features.sigma)[0]) != pytest.approx(3.0, abs=1e-3)
+    assert float(numpy_of(frozen.sigma)[0]) == 3.0
 
 
 def test_model_save_and_load_give_identical_predictions(tmp_path):
@@ -244,8 +244,8 @@ def test_model_save_and_load_give_identical_predictions(tmp_path):
     model = keras.Sequential(
         [
             keras.Input((3,)),
-            RandomFourierFeatures(16, scale=1.0, trainable=True),
-            RandomFourierFeatures(8, kernel_initializer="laplacian"),  # frozen, unseeded
+            RandomFourierFeatures(16, sigma=1.0, trainable=True),
+            RandomFourierFeatures(8, kernel="laplacian"),  # frozen, unseeded
             LinearSVM(3, l2=1e-3),
         ]
     )
@@ -256,7 +256,7 @@ def test_model_save_and_load_give_identical_predictions(tmp_path):
     loaded = keras.models.load_model(path)
     np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
     assert isinstance(loaded.loss, MulticlassHinge) and loaded.loss.kind == "crammer_singer"
-    assert [w.name for w in loaded.trainable_weights] == ["kernel_scale", "kernel", "bias"]
+    assert [w.name for w in loaded.trainable_weights] == ["sigma", "kernel", "bias"]
     assert loaded.layers[1].get_config() == model.layers[1].get_config()
 
 

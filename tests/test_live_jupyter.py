@@ -93,6 +93,9 @@ def _server_environment(base: Path) -> dict[str, str]:
     env.update(
         PYTHONHASHSEED="0",
         TF_CPP_MIN_LOG_LEVEL="2",
+        # The book build's kernel tooling: TensorFlow's import-time notices stay off the page (a
+        # student's own Jupyter shows them, as it does for any TensorFlow import).
+        PYTHONPATH=str(Path(__file__).resolve().parents[1] / "book" / "_ext" / "kernel"),
         JUPYTER_CONFIG_DIR=str(base / "config"),
         JUPYTER_DATA_DIR=str(base / "data"),
         JUPYTER_RUNTIME_DIR=str(base / "runtime"),

@@ -37,8 +37,8 @@ def test_torch_rff_svm_learns_mnist(mnist_subset):
 
     x_train, y_train, x_test, y_test = mnist_subset
     torch.manual_seed(0)
-    # Plain cos(·) of amplitude 1, as in chapter 9 (and the Keras layer's default).
-    rff = RandomFourierFeatures(784, DIM, scale=SIGMA, seed=0, normalize=False)
+    # Plain cos(·) of amplitude 1, as in chapter 9 (and the tf.keras drop-in's default).
+    rff = RandomFourierFeatures(784, DIM, sigma=SIGMA, seed=0, normalize=False)
     svm = LinearSVM(DIM, 10)
     fit(svm, featurize(rff, x_train), y_train, loss="squared_ovr",
         optimizer="adam", lr=1e-3, batch_size=128, epochs=6, progress=False, seed=0)
@@ -53,7 +53,7 @@ def test_keras_rff_svm_learns_mnist(mnist_subset):
 
     x_train, y_train, x_test, y_test = mnist_subset
     keras.utils.set_random_seed(0)
-    rff = RandomFourierFeatures(DIM, scale=SIGMA, seed=0)
+    rff = RandomFourierFeatures(DIM, sigma=SIGMA, seed=0, normalize=False)  # as the torch twin
     head = keras.Sequential([keras.Input((DIM,)), LinearSVM(10)])
     head.compile(optimizer=keras.optimizers.Adam(1e-3), loss=MulticlassHinge("squared_ovr"),
                  steps_per_execution=10)
@@ -70,9 +70,9 @@ def test_both_frameworks_give_the_same_features_on_mnist(mnist_subset):
     import svmkit.torch as svt
 
     rows = mnist_subset[0][:64]
-    for normalize in (False, True):  # False is the Keras default, True the PyTorch one
-        torch_layer = svt.RandomFourierFeatures(784, 512, scale=SIGMA, seed=7, normalize=normalize)
-        keras_layer = svk.RandomFourierFeatures(512, scale=SIGMA, seed=7, normalize=normalize)
+    for normalize in (False, True):  # the tf.keras drop-in's default, and the contract's
+        torch_layer = svt.RandomFourierFeatures(784, 512, sigma=SIGMA, seed=7, normalize=normalize)
+        keras_layer = svk.RandomFourierFeatures(512, sigma=SIGMA, seed=7, normalize=normalize)
         phi_torch = svt.featurize(torch_layer, rows).numpy()
         phi_keras = svk.featurize(keras_layer, rows)
         atol = 1e-5 if normalize else 2e-4  # amplitude sqrt(2/512) = 1/16, or 1
@@ -133,7 +133,7 @@ def test_benchmark_lambda_gives_c_its_scikit_learn_meaning():
     n, d, dim, n_classes, C = 300, 5, 64, 3, 2.0
     X = rng.normal(size=(n, d)).astype(np.float32)
     y = rng.integers(0, n_classes, n)
-    rff = RandomFourierFeatures(d, dim, scale=1.5, seed=0, normalize=True)
+    rff = RandomFourierFeatures(d, dim, sigma=1.5, seed=0, normalize=True)
     phi = featurize(rff, X).double().numpy()
     reference = LinearSVC(C=C, loss="squared_hinge", fit_intercept=False, tol=1e-10,
                           max_iter=100_000).fit(phi, y)

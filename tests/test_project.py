@@ -133,21 +133,3 @@ def test_notebook_installs_svmkit_from_the_configured_repository(notebook):
         word.strip("\"'") for word in first_code.split() if "github.com" in word and url not in word
     }
     assert not other_urls, f"{notebook.name} mentions other repositories: {other_urls}"
-
-
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
-def test_notebook_imports_svmkit_keras_before_keras(notebook):
-    """svmkit.keras imports Keras with TensorFlow's start-up notices filtered out of stderr.
-
-    A bare ``import keras`` first would print them into the page (and fail the strict build).
-    """
-    seen_svmkit_keras = False
-    for cell in json.loads(notebook.read_text())["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        for line in "".join(cell["source"]).splitlines():
-            stripped = line.strip()
-            if stripped.startswith(("from svmkit.keras", "import svmkit.keras")):
-                seen_svmkit_keras = True
-            elif stripped.startswith(("import keras", "from keras")):
-                assert seen_svmkit_keras, f"{notebook.name}: `{stripped}` before svmkit.keras"

@@ -34,7 +34,7 @@ def _inputs(n: int = 16, d: int = 5, seed: int = 0) -> np.ndarray:
 @pytest.mark.parametrize("scale", [None, 0.7])
 def test_rff_matches_numpy_reference(kernel, orthogonal, scale):
     X = _inputs()
-    layer = RandomFourierFeatures(5, 300, kernel=kernel, scale=scale, orthogonal=orthogonal, seed=3)
+    layer = RandomFourierFeatures(5, 300, kernel=kernel, sigma=scale, orthogonal=orthogonal, seed=3)
     sigma = kernels.default_scale(5, kernel) if scale is None else scale
     omega = kernels.sample_frequencies(5, 300, kernel=kernel, orthogonal=orthogonal, seed=3)
     beta = kernels.sample_phases(300, seed=3)
@@ -52,7 +52,7 @@ def test_rff_matches_numpy_reference(kernel, orthogonal, scale):
     else:
         np.testing.assert_allclose(phi.numpy(), expected, atol=1e-5)
     np.testing.assert_allclose(layer.omega.numpy(), omega, rtol=1e-6)  # float32 copy of Ω
-    assert float(layer.scale) == pytest.approx(sigma)
+    assert float(layer.sigma) == pytest.approx(sigma)
 
 
 def test_rff_float64_is_exact_and_accepts_float64_input():
@@ -62,7 +62,7 @@ def test_rff_float64_is_exact_and_accepts_float64_input():
         X,
         kernels.sample_frequencies(5, 64, seed=1),
         kernels.sample_phases(64, seed=1),
-        float(layer.scale),
+        float(layer.sigma),
     )
     np.testing.assert_allclose(layer(torch.from_numpy(X)).detach().numpy(), expected, atol=1e-12)
     # A float64 input to a float32 layer is cast, not rejected.
@@ -71,7 +71,7 @@ def test_rff_float64_is_exact_and_accepts_float64_input():
 
 def test_rff_approximates_kernel():
     X = _inputs(20, 3)
-    layer = RandomFourierFeatures(3, 8192, kernel="laplacian", scale=2.0, seed=0)
+    layer = RandomFourierFeatures(3, 8192, kernel="laplacian", sigma=2.0, seed=0)
     phi = layer(torch.from_numpy(X)).double().numpy()
     exact = kernels.laplacian_kernel(X, sigma=2.0)
     assert np.abs(phi @ phi.T - exact).mean() < 0.02
@@ -80,7 +80,7 @@ def test_rff_approximates_kernel():
 def test_rff_buffers_parameters_and_grad_paths():
     frozen = RandomFourierFeatures(4, 32, seed=0)
     assert list(frozen.parameters()) == []
-    assert set(dict(frozen.named_buffers())) == {"omega", "beta", "scale"}
+    assert set(dict(frozen.named_buffers())) == {"omega", "beta", "sigma"}
     x = torch.randn(5, 4, generator=torch.Generator().manual_seed(0))
     out = frozen(x)
     assert out.grad_fn is None  # the in-place fast path
@@ -91,10 +91,10 @@ def test_rff_buffers_parameters_and_grad_paths():
     assert x_grad.grad is not None and x_grad.grad.abs().sum() > 0
 
     trainable = RandomFourierFeatures(4, 32, seed=0, trainable=True)
-    assert [name for name, _ in trainable.named_parameters()] == ["scale"]
+    assert [name for name, _ in trainable.named_parameters()] == ["sigma"]
     torch.testing.assert_close(trainable(x).detach(), out)
     trainable(x).sum().backward()
-    assert trainable.scale.grad is not None and trainable.scale.grad != 0
+    assert trainable.sigma.grad is not None and trainable.sigma.grad != 0
 
 
 def test_rff_leading_dimensions():
@@ -120,7 +120,7 @@ def test_state_dict_round_trip(trainable):
         model[1].weight.normal_()
         model[1].bias.normal_()
         if trainable:
-            model[0].scale.fill_(0.37)
+            model[0].sigma.fill_(0.37)
     buffer = io.BytesIO()
     torch.save(model.state_dict(), buffer)
     buffer.seek(0)
@@ -140,7 +140,7 @@ def test_to_device_moves_buffers(device):
     X = torch.from_numpy(_inputs())
     expected = model(X).detach()
     model.to(device)
-    assert model[0].omega.device.type == device and model[0].scale.device.type == device
+    assert model[0].omega.device.type == device and model[0].sigma.device.type == device
     torch.testing.assert_close(model(X.to(device)).detach().cpu(), expected, atol=1e-5, rtol=1e-5)
 
 
@@ -164,10 +164,10 @@ def test_linear_svm_basics():
 
 def test_rff_svm_heads():
     assert rff_svm(4, n_classes=2, output_dim=8, seed=0)[1].out_features == 1
-    model = rff_svm(4, n_classes=5, output_dim=8, seed=0, kernel="cauchy", scale=3.0)
+    model = rff_svm(4, n_classes=5, output_dim=8, seed=0, kernel="cauchy", sigma=3.0)
     assert model[1].out_features == 5 and model[0].kernel == "cauchy"
     assert model(torch.zeros(2, 4)).shape == (2, 5)
-    assert "scale=3.0" in repr(model)
+    assert "sigma=3.0" in repr(model)
 
 
 @pytest.mark.parametrize(
@@ -177,9 +177,9 @@ def test_rff_svm_heads():
         (lambda: RandomFourierFeatures(3, -5), ValueError, "output_dim"),
         (lambda: RandomFourierFeatures(3, 2.0), TypeError, "output_dim"),
         (lambda: RandomFourierFeatures(0, 4), ValueError, "in_features"),
-        (lambda: RandomFourierFeatures(3, 4, scale=0.0), ValueError, "scale"),
-        (lambda: RandomFourierFeatures(3, 4, scale=-1.0), ValueError, "scale"),
-        (lambda: RandomFourierFeatures(3, 4, scale="big"), TypeError, "scale"),
+        (lambda: RandomFourierFeatures(3, 4, sigma=0.0), ValueError, "sigma"),
+        (lambda: RandomFourierFeatures(3, 4, sigma=-1.0), ValueError, "sigma"),
+        (lambda: RandomFourierFeatures(3, 4, sigma="big"), TypeError, "sigma"),
         (lambda: RandomFourierFeatures(3, 4, kernel="rbf"), ValueError, "kernel"),
         (
             lambda: RandomFourierFeatures(3, 4, kernel="cauchy", orthogonal=True),

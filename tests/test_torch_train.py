@@ -90,7 +90,7 @@ def test_fit_rff_on_a_circle(device_name):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, 2)).astype(np.float32)
     y = np.where(np.linalg.norm(X, axis=1) > 1.1, 1, 0)  # {0, 1} labels are converted
-    model = rff_svm(2, output_dim=256, scale=0.5, seed=0)
+    model = rff_svm(2, output_dim=256, sigma=0.5, seed=0)
     history = fit(
         model, X, y, loss="squared_hinge", epochs=30, lr=0.01, optimizer="adam",
         device=device_name, progress=False, seed=0,
@@ -141,7 +141,7 @@ def test_weight_decay_shrinks_weights_but_not_biases_or_scale():
     with torch.no_grad():
         model[1].weight.fill_(1.0)
         model[1].bias.fill_(0.5)
-    scale_before = model[0].scale.item()
+    scale_before = model[0].sigma.item()
     X, y = _blobs(10)
     fit(
         model, X, y, loss=lambda z, t: 0.0 * z.sum(), epochs=1, batch_size=None, lr=0.1,
@@ -149,7 +149,7 @@ def test_weight_decay_shrinks_weights_but_not_biases_or_scale():
     )  # fmt: skip
     torch.testing.assert_close(model[1].weight, torch.full((1, 8), 0.9))
     torch.testing.assert_close(model[1].bias, torch.tensor([0.5]))
-    assert model[0].scale.item() == scale_before
+    assert model[0].sigma.item() == scale_before
 
 
 def test_lr_decay_is_applied_per_batch():

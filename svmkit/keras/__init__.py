@@ -19,22 +19,7 @@ Examples
 0.25
 """
 
-import os
-
-# TensorFlow prints oneDNN / CPU-feature lines to stderr on import; they would land in every
-# notebook output. setdefault keeps a user's explicit choice.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-from svmkit.keras._quiet_import import import_keras_quietly
-
-import_keras_quietly()  # before the submodules' `import keras`, so the notices are filtered
-
-from svmkit.keras.callbacks import (
-    CallbackAdapter,
-    TorchStyleCallback,
-    as_keras_callback,
-    featurize,
-)
+from svmkit.keras.callbacks import CallbackAdapter, as_keras_callback, featurize
 from svmkit.keras.layers import LinearSVM, RandomFourierFeatures
 from svmkit.keras.losses import (
     MULTICLASS_KINDS,
@@ -54,7 +39,6 @@ __all__ = [
     "MulticlassHinge",
     "RandomFourierFeatures",
     "SquaredHinge",
-    "TorchStyleCallback",
     "as_keras_callback",
     "featurize",
     "hinge_loss",

@@ -101,10 +101,6 @@ class CallbackAdapter(keras.callbacks.Callback):
         self._forward("on_train_end", self._logs(logs))
 
 
-#: Alias: the wrapped object speaks the callback protocol of ``svmkit.torch.fit``.
-TorchStyleCallback = CallbackAdapter
-
-
 def as_keras_callback(callback: Any) -> keras.callbacks.Callback:
     """Return ``callback`` itself if it is a Keras callback, else wrap it in a CallbackAdapter.
 

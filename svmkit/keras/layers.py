@@ -5,22 +5,22 @@ input shape, ``call()`` is a few ``keras.ops`` lines, ``get_config()`` makes the
 Stacking them gives the "quasi-SVM" of the keras-io example::
 
     keras.Sequential([keras.Input((784,)),
-                      RandomFourierFeatures(4096, scale=10.0),
+                      RandomFourierFeatures(4096, sigma=10.0),
                       LinearSVM(10)])
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import keras
 import numpy as np
 from keras import ops
 
-from svmkit._validation import check_choice, check_positive, check_positive_int
-from svmkit.kernels import KERNELS, default_scale, sample_frequencies, sample_phases
+from svmkit._validation import check_positive, check_positive_int
+from svmkit.contract import FeatureSpec
+from svmkit.kernels import KERNELS, sample_frequencies, sample_phases
 
 _register = keras.saving.register_keras_serializable(package="svmkit")
 
@@ -41,56 +41,55 @@ def _draw_seed() -> int:
 
 @_register
 class RandomFourierFeatures(keras.layers.Layer):
-    """Random Fourier features ``cos(x Ω / σ + β)`` (Rahimi & Recht, 2007).
+    """Random Fourier features ``φ(x) = sqrt(2/D) · cos(x Ω / σ + β)`` (Rahimi & Recht, 2007).
 
-    Reproduces the old ``tf.keras.layers.experimental.RandomFourierFeatures``, including its
-    output ``cos(x Ω / σ + β)`` *without* the factor ``sqrt(2/D)``, so models written for it (the
-    keras.io quasi-SVM) train exactly as they did with only the import changed. With
-    ``normalize=True`` the output is ``φ(x) = sqrt(2/D) · cos(x Ω / σ + β)``, whose inner product
-    ``φ(x)·φ(y)`` approximates a shift-invariant kernel ``k(x − y)``; that is the default of
-    ``svmkit.torch.RandomFourierFeatures``. Either way a linear model on the features (e.g.
-    :class:`LinearSVM` with a hinge loss) approximates a kernel SVM.
+    The Keras twin of :class:`svmkit.torch.RandomFourierFeatures`: the same arguments with the
+    same defaults (both read :class:`svmkit.contract.FeatureSpec`), the same weights (``omega``,
+    ``beta``, ``sigma``) and, with the same seed, the same numbers. ``φ(x)·φ(y)`` approximates the
+    shift-invariant kernel ``k(x − y)``, so a linear model on the features (e.g.
+    :class:`LinearSVM` with a hinge loss) approximates a kernel SVM. For code written for the old
+    ``tf.keras.layers.experimental.RandomFourierFeatures`` use the drop-in
+    :class:`svmkit.keras.compat.RandomFourierFeatures`.
 
     Parameters
     ----------
     output_dim : int
         Number of random features D.
-    kernel_initializer : {"gaussian", "laplacian", "cauchy"} or keras.initializers.Initializer
+    kernel : {"gaussian", "laplacian", "cauchy"} or keras.initializers.Initializer
         The kernel to approximate, i.e. the distribution of Ω's entries: Normal (gaussian kernel
         ``exp(−‖x−y‖²/(2σ²))``), Cauchy (laplacian ``exp(−‖x−y‖₁/σ)``) or Laplace (cauchy
         ``Π 1/(1 + (x_j−y_j)²/σ²)``). An initializer instance draws Ω itself.
-    scale : float or None
-        Length scale σ > 0 (the initial value of ``kernel_scale``). ``None`` uses
-        ``sqrt(d / 2)`` for "gaussian" and ``1.0`` otherwise, as tf.keras did.
-    trainable : bool, default False
-        Whether ``kernel_scale`` is learned. Ω and β are always frozen.
-    orthogonal : bool, default False
+    sigma : float or None, default=None
+        Length scale σ > 0. ``None`` uses :func:`svmkit.kernels.default_scale` (``sqrt(d / 2)``
+        for "gaussian" and ``1.0`` otherwise).
+    trainable : bool, default=False
+        Whether σ is learned. Ω and β are always frozen.
+    orthogonal : bool, default=False
         Orthogonal random features (Yu et al., 2016); "gaussian" only.
-    normalize : bool, default False
-        Multiply the cosines by ``sqrt(2/D)`` so that ``φ(x)·φ(y) ≈ k(x, y)``. ``False`` keeps
-        tf.keras' plain cosines (a head's effective learning rate and regularisation depend on
-        this amplitude, which is why the old recipes need it).
-    seed : int or None
+    seed : int or None, default=None
         With a seed, Ω and β are exactly ``svmkit.kernels.sample_frequencies`` and
         ``sample_phases`` with that seed, so this layer equals
         ``svmkit.torch.RandomFourierFeatures(..., seed=seed)``. Without one, a seed is drawn from
         Keras' global random state (reproducible after ``keras.utils.set_random_seed``).
+    normalize : bool, default=True
+        Multiply the cosines by ``sqrt(2/D)`` so that ``φ(x)·φ(y) ≈ k(x, y)``; ``False`` gives
+        plain cosines.
     **kwargs
         Passed to ``keras.layers.Layer`` (``name``, ``dtype``...).
 
     Attributes
     ----------
-    unscaled_kernel : keras.Variable of shape (d, D)
+    omega : keras.Variable of shape (d, D)
         Ω, non-trainable.
-    bias : keras.Variable of shape (D,)
+    beta : keras.Variable of shape (D,)
         β ~ U[0, 2π), non-trainable.
-    kernel_scale : keras.Variable of shape (1,)
+    sigma : keras.Variable of shape (1,)
         σ, constrained non-negative; trainable only when the layer is.
 
     Examples
     --------
     >>> import numpy as np
-    >>> layer = RandomFourierFeatures(output_dim=4096, scale=1.5, normalize=True, seed=0)
+    >>> layer = RandomFourierFeatures(output_dim=4096, sigma=1.5, seed=0)
     >>> X = np.array([[0.0, 0.0], [1.0, 0.5]], dtype="float32")
     >>> phi = np.asarray(layer(X))
     >>> phi.shape
@@ -105,43 +104,42 @@ class RandomFourierFeatures(keras.layers.Layer):
     def __init__(
         self,
         output_dim: int,
-        kernel_initializer: str | keras.initializers.Initializer = "gaussian",
-        scale: float | None = None,
-        trainable: bool = False,
-        orthogonal: bool = False,
-        seed: int | None = None,
-        normalize: bool = False,
+        kernel: str | keras.initializers.Initializer = FeatureSpec.kernel,
+        sigma: float | None = FeatureSpec.sigma,
+        trainable: bool = FeatureSpec.trainable,
+        orthogonal: bool = FeatureSpec.orthogonal,
+        seed: int | None = FeatureSpec.seed,
+        normalize: bool = FeatureSpec.normalize,
         **kwargs: Any,
     ) -> None:
         super().__init__(trainable=trainable, **kwargs)
-        self.output_dim = check_positive_int(output_dim, "output_dim")
-        if not isinstance(normalize, bool):
-            raise TypeError(f"normalize must be True or False, got {normalize!r}")
-        self.normalize = normalize
-        if isinstance(kernel_initializer, dict):  # from get_config()
-            kernel_initializer = keras.initializers.deserialize(kernel_initializer)
-        if isinstance(kernel_initializer, str):
-            check_choice(kernel_initializer, "kernel_initializer", KERNELS)
-        elif not isinstance(kernel_initializer, keras.initializers.Initializer):
+        if isinstance(kernel, dict):  # from get_config()
+            kernel = keras.initializers.deserialize(kernel)
+        if not isinstance(kernel, (str, keras.initializers.Initializer)):
             raise ValueError(
-                f"kernel_initializer must be one of {', '.join(map(repr, KERNELS))} or a "
-                f"keras.initializers.Initializer; got {kernel_initializer!r}"
+                f"kernel must be one of {', '.join(map(repr, KERNELS))} or a "
+                f"keras.initializers.Initializer; got {kernel!r}"
             )
-        if orthogonal and kernel_initializer != "gaussian":
-            raise ValueError(
-                "orthogonal random features need kernel_initializer='gaussian'; "
-                f"got kernel_initializer={kernel_initializer!r}"
-            )
-        self.kernel_initializer = kernel_initializer
-        self.scale = None if scale is None else check_positive(scale, "scale")
-        self.orthogonal = bool(orthogonal)
-        if seed is not None:
-            if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-                raise TypeError(f"seed must be None or an integer, got {type(seed).__name__}")
-            if seed < 0:
-                raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")
-            seed = int(seed)
-        self.seed = seed
+        # The contract checks everything else; an initializer draws Ω like a gaussian kernel.
+        spec = FeatureSpec(
+            kernel=kernel if isinstance(kernel, str) else "gaussian",
+            sigma=sigma,
+            output_dim=output_dim,
+            orthogonal=orthogonal,
+            normalize=normalize,
+            seed=seed,
+            trainable=bool(trainable),
+        )
+        if orthogonal and not isinstance(kernel, str):
+            raise ValueError(f"orthogonal random features need kernel='gaussian'; got {kernel!r}")
+        self.spec = spec
+        self.kernel = kernel
+        self.output_dim, self.orthogonal, self.normalize = (
+            spec.output_dim,
+            spec.orthogonal,
+            normalize,
+        )
+        self.initial_sigma, self.seed = spec.sigma, spec.seed
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         n_features_in = input_shape[-1]
@@ -151,46 +149,42 @@ class RandomFourierFeatures(keras.layers.Layer):
                 f"got input shape {tuple(input_shape)}"
             )
         self.input_spec = keras.layers.InputSpec(min_ndim=2, axes={-1: n_features_in})
-        if isinstance(self.kernel_initializer, str):
+        if isinstance(self.kernel, str):
             # Ω and β come from the numpy reference so every framework sees the same numbers.
             seed = _draw_seed() if self.seed is None else self.seed
             omega = sample_frequencies(
                 n_features_in,
                 self.output_dim,
-                kernel=self.kernel_initializer,
+                kernel=self.kernel,
                 orthogonal=self.orthogonal,
                 seed=seed,
             )
             beta = sample_phases(self.output_dim, seed=seed)
-            kernel_init, bias_init = "zeros", "zeros"
+            omega_init, beta_init = "zeros", "zeros"
+            sigma = self.spec.resolved_sigma(n_features_in)
         else:
             omega = beta = None
-            kernel_init = self.kernel_initializer
-            bias_init = keras.initializers.RandomUniform(0.0, 2.0 * math.pi, seed=self.seed)
-        self.unscaled_kernel = self.add_weight(
-            name="unscaled_kernel",
+            omega_init = self.kernel
+            beta_init = keras.initializers.RandomUniform(0.0, 2.0 * math.pi, seed=self.seed)
+            sigma = 1.0 if self.initial_sigma is None else self.initial_sigma
+        self.omega = self.add_weight(
+            name="omega",
             shape=(n_features_in, self.output_dim),
-            initializer=kernel_init,
+            initializer=omega_init,
             trainable=False,
         )
-        self.bias = self.add_weight(
-            name="bias", shape=(self.output_dim,), initializer=bias_init, trainable=False
+        self.beta = self.add_weight(
+            name="beta", shape=(self.output_dim,), initializer=beta_init, trainable=False
         )
         if omega is not None:
-            self.unscaled_kernel.assign(omega.astype(self.unscaled_kernel.dtype))
-            self.bias.assign(beta.astype(self.bias.dtype))
-        if self.scale is not None:
-            scale = self.scale
-        elif isinstance(self.kernel_initializer, str):
-            scale = default_scale(n_features_in, self.kernel_initializer)
-        else:
-            scale = 1.0
-        # Created trainable, like tf.keras: the layer's own `trainable` flag decides whether it
-        # shows up in `trainable_weights`, so `layer.trainable = True` later unfreezes σ.
-        self.kernel_scale = self.add_weight(
-            name="kernel_scale",
+            self.omega.assign(omega.astype(self.omega.dtype))
+            self.beta.assign(beta.astype(self.beta.dtype))
+        # Created trainable: the layer's own `trainable` flag decides whether it shows up in
+        # `trainable_weights`, so `layer.trainable = True` later unfreezes σ.
+        self.sigma = self.add_weight(
+            name="sigma",
             shape=(1,),
-            initializer=keras.initializers.Constant(scale),
+            initializer=keras.initializers.Constant(sigma),
             trainable=True,
             constraint=keras.constraints.NonNeg(),
         )
@@ -198,8 +192,7 @@ class RandomFourierFeatures(keras.layers.Layer):
     def call(self, inputs: Any) -> Any:
         # Integer or float64 inputs would otherwise fail (or upcast) in the matmul.
         inputs = ops.cast(inputs, self.compute_dtype)
-        kernel = self.unscaled_kernel / self.kernel_scale
-        outputs = ops.matmul(inputs, kernel) + self.bias
+        outputs = ops.matmul(inputs, self.omega / self.sigma) + self.beta
         if self.normalize:
             return math.sqrt(2.0 / self.output_dim) * ops.cos(outputs)
         return ops.cos(outputs)
@@ -208,14 +201,14 @@ class RandomFourierFeatures(keras.layers.Layer):
         return (*tuple(input_shape)[:-1], self.output_dim)
 
     def get_config(self) -> dict[str, Any]:
-        kernel_initializer = self.kernel_initializer
-        if not isinstance(kernel_initializer, str):
-            kernel_initializer = keras.initializers.serialize(kernel_initializer)
+        kernel = self.kernel
+        if not isinstance(kernel, str):
+            kernel = keras.initializers.serialize(kernel)
         return {
             **super().get_config(),
             "output_dim": self.output_dim,
-            "kernel_initializer": kernel_initializer,
-            "scale": self.scale,
+            "kernel": kernel,
+            "sigma": self.initial_sigma,
             "orthogonal": self.orthogonal,
             "seed": self.seed,
             "normalize": self.normalize,

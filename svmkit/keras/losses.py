@@ -29,8 +29,7 @@ import keras
 from keras import ops
 
 from svmkit._validation import check_choice
-
-MULTICLASS_KINDS = ("ovr", "squared_ovr", "crammer_singer")
+from svmkit.contract import MULTICLASS_LOSSES as MULTICLASS_KINDS
 
 _register = keras.saving.register_keras_serializable(package="svmkit")
 
@@ -57,7 +56,7 @@ def _signed_labels_and_scores(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
             f"y_true and y_pred must have the same shape; got y_true {tuple(y.shape)} "
             f"and y_pred {tuple(z.shape)}."
         )
-    # Element-wise, so it needs no look at the whole batch: 0 → −1 and ±1 stay as they are.
+    # svmkit.contract's label rule, element-wise (no look at the whole batch): 0 → −1, ±1 kept.
     y = ops.where(ops.equal(y, 0), -ops.ones_like(y), y)
     return y, z
 

@@ -15,6 +15,7 @@ torch.Size([5, 1])
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -22,7 +23,8 @@ import torch
 from torch import Tensor, nn
 
 from svmkit import kernels
-from svmkit._validation import check_choice, check_positive, check_positive_int
+from svmkit._validation import check_positive_int
+from svmkit.contract import FeatureSpec
 
 __all__ = ["LinearSVM", "RandomFourierFeatures", "rff_svm"]
 
@@ -127,7 +129,7 @@ class RandomFourierFeatures(nn.Module):
         Number of random features D.
     kernel : {"gaussian", "laplacian", "cauchy"}, default="gaussian"
         Kernel to approximate (see :mod:`svmkit.kernels`).
-    scale : float or None, default=None
+    sigma : float or None, default=None
         Length scale σ; ``None`` uses :func:`svmkit.kernels.default_scale` (``sqrt(d/2)`` for the
         gaussian kernel, 1 otherwise).
     trainable : bool, default=False
@@ -141,8 +143,8 @@ class RandomFourierFeatures(nn.Module):
         from PyTorch's global generator, so ``torch.manual_seed`` makes the layer reproducible.
     normalize : bool, default=True
         Multiply the cosines by ``sqrt(2/D)`` so that ``φ(x)·φ(y) ≈ k(x, y)``. ``False`` gives the
-        plain cosines of the old tf.keras layer (the default of ``svmkit.keras``'s twin, kept
-        there so that old Keras recipes run unchanged).
+        plain cosines of the old tf.keras layer. The names, defaults and checks of all these
+        arguments are :class:`svmkit.contract.FeatureSpec`'s, shared with the Keras twin.
 
     Attributes
     ----------
@@ -150,16 +152,16 @@ class RandomFourierFeatures(nn.Module):
         Frozen unscaled frequencies (buffer).
     beta : torch.Tensor of shape (output_dim,)
         Frozen phases in [0, 2π) (buffer).
-    scale : torch.Tensor
+    sigma : torch.Tensor
         0-d tensor σ: a parameter when ``trainable`` else a buffer.
 
     Examples
     --------
     >>> import numpy as np, torch
     >>> from svmkit.kernels import gaussian_kernel
-    >>> rff = RandomFourierFeatures(3, output_dim=8192, scale=2.0, seed=0)
+    >>> rff = RandomFourierFeatures(3, output_dim=8192, sigma=2.0, seed=0)
     >>> rff
-    RandomFourierFeatures(in_features=3, output_dim=8192, kernel='gaussian', scale=2.0, ...)
+    RandomFourierFeatures(in_features=3, output_dim=8192, kernel='gaussian', sigma=2.0, ...)
     >>> x = torch.randn(4, 3, generator=torch.Generator().manual_seed(0))
     >>> phi = rff(x)
     >>> exact = gaussian_kernel(x.numpy(), sigma=2.0)
@@ -171,46 +173,46 @@ class RandomFourierFeatures(nn.Module):
         self,
         in_features: int,
         output_dim: int,
-        kernel: str = "gaussian",
-        scale: float | None = None,
-        trainable: bool = False,
-        orthogonal: bool = False,
-        seed: int | None = None,
-        normalize: bool = True,
+        kernel: str = FeatureSpec.kernel,
+        sigma: float | None = FeatureSpec.sigma,
+        trainable: bool = FeatureSpec.trainable,
+        orthogonal: bool = FeatureSpec.orthogonal,
+        seed: int | None = FeatureSpec.seed,
+        normalize: bool = FeatureSpec.normalize,
         *,
         device: Any = None,
         dtype: torch.dtype | None = None,
     ) -> None:
         super().__init__()
         self.in_features = check_positive_int(in_features, "in_features")
-        if not isinstance(normalize, bool):
-            raise TypeError(f"normalize must be True or False, got {normalize!r}")
-        self.normalize = normalize
-        self.output_dim = check_positive_int(output_dim, "output_dim")
-        self.kernel = check_choice(kernel, "kernel", kernels.KERNELS)
-        if scale is None:
-            scale = kernels.default_scale(self.in_features, kernel)
-        self.initial_scale = check_positive(scale, "scale")
-        if orthogonal and kernel != "gaussian":
-            raise ValueError(
-                "orthogonal random features are only defined for kernel='gaussian', "
-                f"got kernel={kernel!r}"
-            )
-        self.trainable = bool(trainable)
-        self.orthogonal = bool(orthogonal)
-        if seed is None:
+        spec = FeatureSpec(
+            kernel=kernel,
+            sigma=sigma,
+            output_dim=output_dim,
+            orthogonal=orthogonal,
+            normalize=normalize,
+            seed=seed,
+            trainable=trainable,
+        )
+        if spec.seed is None:
             # Tie the numpy draw to torch's global RNG so torch.manual_seed still controls it.
-            seed = int(torch.randint(0, 2**62, (), dtype=torch.int64))
-        self.seed = seed
+            spec = dataclasses.replace(
+                spec, seed=int(torch.randint(0, 2**62, (), dtype=torch.int64))
+            )
+        self.spec = spec
+        self.output_dim, self.kernel, self.seed = spec.output_dim, spec.kernel, spec.seed
+        self.orthogonal, self.normalize = spec.orthogonal, spec.normalize
+        self.trainable = spec.trainable
+        self.initial_sigma = spec.resolved_sigma(self.in_features)
         dtype = dtype if dtype is not None else torch.get_default_dtype()
         factory = {"device": device, "dtype": dtype}
         self.register_buffer("omega", torch.empty(self.in_features, self.output_dim, **factory))
         self.register_buffer("beta", torch.empty(self.output_dim, **factory))
-        scale_tensor = torch.empty((), **factory)
+        sigma_tensor = torch.empty((), **factory)
         if self.trainable:
-            self.scale = nn.Parameter(scale_tensor)
+            self.sigma = nn.Parameter(sigma_tensor)
         else:
-            self.register_buffer("scale", scale_tensor)
+            self.register_buffer("sigma", sigma_tensor)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -226,7 +228,7 @@ class RandomFourierFeatures(nn.Module):
         with torch.no_grad():
             self.omega.copy_(torch.from_numpy(omega))
             self.beta.copy_(torch.from_numpy(beta))
-            self.scale.fill_(self.initial_scale)
+            self.sigma.fill_(self.initial_sigma)
 
     def forward(self, x: Tensor) -> Tensor:
         if x.shape[-1] != self.in_features:
@@ -237,23 +239,23 @@ class RandomFourierFeatures(nn.Module):
         x = x.reshape(-1, self.in_features).to(self.omega.dtype)
         # Dividing Ω (d×D) rather than x Ω (n×D) by σ costs d·D instead of n·D; the clamp keeps a
         # trainable σ positive (Keras uses a non-negativity constraint for the same reason).
-        scale = self.scale.clamp_min(1e-6) if self.trainable else self.scale
-        projection = torch.addmm(self.beta, x, self.omega / scale)
+        sigma = self.sigma.clamp_min(1e-6) if self.trainable else self.sigma
+        projection = torch.addmm(self.beta, x, self.omega / sigma)
         if projection.requires_grad:
             features = torch.cos(projection)
             if self.normalize:
-                features = features * math.sqrt(2.0 / self.output_dim)
+                features = features * self.spec.amplitude
         else:
             # Nothing to differentiate: reuse the GEMM output buffer instead of allocating two more.
             features = projection.cos_()
             if self.normalize:
-                features.mul_(math.sqrt(2.0 / self.output_dim))
+                features.mul_(self.spec.amplitude)
         return features.reshape(*leading, self.output_dim)
 
     def extra_repr(self) -> str:
         return (
             f"in_features={self.in_features}, output_dim={self.output_dim}, "
-            f"kernel={self.kernel!r}, scale={round(self.initial_scale, 4)!r}, "
+            f"kernel={self.kernel!r}, sigma={round(self.initial_sigma, 4)!r}, "
             f"trainable={self.trainable}, orthogonal={self.orthogonal}, "
             f"normalize={self.normalize}"
         )
@@ -265,7 +267,7 @@ def rff_svm(
     output_dim: int = 1024,
     *,
     kernel: str = "gaussian",
-    scale: float | None = None,
+    sigma: float | None = None,
     trainable: bool = False,
     orthogonal: bool = False,
     seed: int | None = None,
@@ -280,7 +282,7 @@ def rff_svm(
         2 gives one output (binary hinge losses); K > 2 gives K outputs (multiclass losses).
     output_dim : int, default=1024
         Number of random features D.
-    kernel, scale, trainable, orthogonal, seed
+    kernel, sigma, trainable, orthogonal, seed
         Passed to :class:`RandomFourierFeatures`.
 
     Returns
@@ -290,7 +292,7 @@ def rff_svm(
 
     Examples
     --------
-    >>> rff_svm(784, n_classes=10, output_dim=4096, scale=5.0, seed=0)[1]
+    >>> rff_svm(784, n_classes=10, output_dim=4096, sigma=5.0, seed=0)[1]
     LinearSVM(in_features=4096, out_features=10, bias=True)
     """
     n_classes = check_positive_int(n_classes, "n_classes")
@@ -300,7 +302,7 @@ def rff_svm(
         in_features,
         output_dim,
         kernel=kernel,
-        scale=scale,
+        sigma=sigma,
         trainable=trainable,
         orthogonal=orthogonal,
         seed=seed,

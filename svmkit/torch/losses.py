@@ -21,9 +21,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-__all__ = ["MULTICLASS_KINDS", "hinge_loss", "multiclass_hinge_loss", "squared_hinge_loss"]
+from svmkit.contract import MULTICLASS_LOSSES as MULTICLASS_KINDS
 
-MULTICLASS_KINDS = ("ovr", "squared_ovr", "crammer_singer")
+__all__ = ["MULTICLASS_KINDS", "hinge_loss", "multiclass_hinge_loss", "squared_hinge_loss"]
 
 
 def _check_tensors(z: Tensor, y: Tensor) -> None:
@@ -48,7 +48,9 @@ def _binary_margins(z: Tensor, y: Tensor) -> Tensor:
         )
     if y.shape != z.shape:
         raise ValueError(f"y has shape {tuple(y.shape)} but z has shape {tuple(z.shape)}")
-    return y.to(z.dtype) * z
+    # svmkit.contract's label rule, element-wise (no synchronisation): 0 → −1, ±1 unchanged.
+    y = y.to(z.dtype)
+    return torch.where(y == 0, -1.0, y) * z
 
 
 def hinge_loss(z: Tensor, y: Tensor) -> Tensor:
@@ -59,8 +61,9 @@ def hinge_loss(z: Tensor, y: Tensor) -> Tensor:
     z : torch.Tensor of shape (n,) or (n, 1)
         Decision values ``w·x + b``.
     y : torch.Tensor of shape (n,) or (n, 1)
-        Labels in {−1, +1} (not checked here, which would cost a device synchronisation;
-        :func:`~svmkit.torch.fit` checks them).
+        Labels in {−1, +1}; ``0`` means ``−1`` (:mod:`svmkit.contract`'s rule, shared with the
+        Keras twin). Other values are not checked here, which would cost a device
+        synchronisation; :func:`~svmkit.torch.fit` checks them.
 
     Returns
     -------

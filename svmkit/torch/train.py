@@ -38,6 +38,7 @@ from svmkit._validation import (
     check_positive,
     check_positive_int,
 )
+from svmkit.contract import BINARY_LOSSES, LOSSES, MULTICLASS_LOSSES, OPTIMIZERS
 from svmkit.torch.layers import LinearSVM
 from svmkit.torch.losses import hinge_loss, multiclass_hinge_loss, squared_hinge_loss
 
@@ -53,11 +54,6 @@ __all__ = [
     "fit",
     "predict",
 ]
-
-BINARY_LOSSES = ("hinge", "squared_hinge")
-MULTICLASS_LOSSES = ("ovr", "squared_ovr", "crammer_singer")
-LOSSES = BINARY_LOSSES + MULTICLASS_LOSSES
-OPTIMIZERS = ("sgd", "adam")
 
 
 class Callback:
@@ -353,7 +349,7 @@ def fit(
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 2)).astype(np.float32)
     >>> y = (np.linalg.norm(X, axis=1) > 1.2).astype(int)  # a circle: not linearly separable
-    >>> model = rff_svm(2, output_dim=128, scale=0.5, seed=0)
+    >>> model = rff_svm(2, output_dim=128, sigma=0.5, seed=0)
     >>> history = fit(
     ...     model, X, y, loss="hinge", epochs=20, batch_size=50, lr=1.0, progress=False, seed=0
     ... )

@@ -39,7 +39,7 @@ def train(images: np.ndarray, labels: np.ndarray) -> Callable[[np.ndarray], np.n
     n_samples = len(X)
     # normalize=False: plain cos(·) features of amplitude 1, so that Adam's steps have the
     # intended size whatever D (chapter 9).
-    feature_map = RandomFourierFeatures(X.shape[1], DIM, scale=SIGMA, seed=0, normalize=False)
+    feature_map = RandomFourierFeatures(X.shape[1], DIM, sigma=SIGMA, seed=0, normalize=False)
     head = LinearSVM(DIM, N_CLASSES)
     features = featurize(feature_map, X)
     steps = EPOCHS * math.ceil(n_samples / BATCH_SIZE)
