@@ -1,13 +1,14 @@
 """Progress bars that suit where the code runs.
 
-In a live notebook ``tqdm.auto`` draws a widget bar. While the book is built
-(``SVMKIT_STATIC_WIDGETS=1``) a widget would need a kernel to render, and anything on stderr fails
-the strict build, so the bar is plain text on stdout and only its final state is kept.
+In a terminal (scripts, benchmarks) and in a live notebook, ``tqdm.auto`` draws its usual bar (text
+on stderr, or a widget). While the book is built the kernel's output is static
+(:func:`svmkit.widgets.static_output`, the one static-vs-live rule): a widget would need a kernel to
+render, and anything on stderr fails the strict build, so the bar is plain text on stdout and only
+its first and final states are kept.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -29,7 +30,9 @@ def progress_bar(
     >>> sum(bar)
     3
     """
-    if os.environ.get("SVMKIT_STATIC_WIDGETS") == "1":
+    from svmkit.widgets import live_kernel, static_output
+
+    if live_kernel() and static_output(widgets=False):
         from tqdm.std import tqdm
 
         kwargs.setdefault("file", sys.stdout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -133,3 +134,60 @@ def test_notebook_installs_svmkit_from_the_configured_repository(notebook):
         word.strip("\"'") for word in first_code.split() if "github.com" in word and url not in word
     }
     assert not other_urls, f"{notebook.name} mentions other repositories: {other_urls}"
+
+
+# --- the library's shape (issue 11): small units, and no action unless asked ---------------------
+
+LIBRARY_FILES = sorted((ROOT / "svmkit").rglob("*.py"))
+
+
+def _code_lines(node: ast.AST) -> int:
+    """Lines of a function or class, its docstring excluded (numpydoc docs are welcome)."""
+    lines = node.end_lineno - node.lineno + 1
+    body = getattr(node, "body", [])
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if isinstance(body[0].value.value, str):
+            lines -= body[0].end_lineno - body[0].lineno + 1
+    return lines
+
+
+def test_library_functions_and_classes_are_small():
+    too_long = []
+    for path in LIBRARY_FILES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            limit = {ast.FunctionDef: 80, ast.AsyncFunctionDef: 80, ast.ClassDef: 300}.get(
+                type(node)
+            )
+            if limit and _code_lines(node) > limit:
+                too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert not too_long, "longer than 80 (function) or 300 (class) lines:\n" + "\n".join(too_long)
+
+
+_FORBIDDEN_CALLS = {
+    "print": "use logging or tqdm",
+    "os.dup2": "no file-descriptor redirects",
+    "os.putenv": "no environment changes",
+    "os.environ.setdefault": "no environment changes",
+    "os.environ.update": "no environment changes",
+    "np.random.seed": "use a local np.random.default_rng",
+    "random.seed": "use a local random.Random",
+    "torch.manual_seed": "use a local torch.Generator",
+    "keras.utils.set_random_seed": "use keras.random.SeedGenerator or a seed argument",
+    "tf.random.set_seed": "use a seed argument",
+}
+
+
+def test_library_never_prints_changes_the_environment_or_reseeds_globally():
+    found = []
+    for path in LIBRARY_FILES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func)
+                if name in _FORBIDDEN_CALLS:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}: "
+                                 f"{_FORBIDDEN_CALLS[name]}")  # fmt: skip
+            targets = getattr(node, "targets", None) or []
+            for target in targets:
+                if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "os.environ":
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} writes os.environ")
+    assert not found, "\n".join(found)
