@@ -92,6 +92,11 @@ class Axis:
         reads ``"C = 10"``. Without a name it steps through frames, with a counter ``"2 / 9"``.
     start : int, default 0
         The position shown first.
+
+    Examples
+    --------
+    >>> Axis(["0.1", "1", "10"], name="C").setting(2), Axis(["frame 1", "frame 2"]).setting(0)
+    ('C = 10', 'frame 1')
     """
 
     labels: Sequence[str]

@@ -13,9 +13,9 @@ and
   or MP4.
 
 It is three small parts put together: the callback side and the frame thinning
-(:class:`svmkit._recorder.FrameRecorder`), the drawing (:class:`svmkit._render.MarginRenderer`,
+(``svmkit._recorder.FrameRecorder``), the drawing (``svmkit._render.MarginRenderer``,
 which evaluates models like :func:`svmkit.plot.decision_grid`), and the player shared with the
-sliders of :mod:`svmkit.widgets` (:func:`svmkit._html.render_player`). Chapter 4's "can you do
+sliders of :mod:`svmkit.widgets` (``svmkit._html.render_player``). Chapter 4's "can you do
 better?" scoring lives in :mod:`svmkit.exercises`.
 """
 
@@ -74,8 +74,8 @@ class MarginAnimation(FrameRecorder):
         The recorded frames (at most ``max_frames``).
     frame_count : int
         ``len(frames)``.
-    renderer : svmkit._render.MarginRenderer
-        What draws the frames.
+    renderer : MarginRenderer
+        What draws the frames (from the internal module ``svmkit._render``).
 
     See Also
     --------
@@ -99,6 +99,9 @@ class MarginAnimation(FrameRecorder):
     >>> animation.frame_count
     4
     >>> 'class="svmkit-player svmkit-animation"' in animation.to_html()
+    True
+    >>> import tempfile
+    >>> animation.save(Path(tempfile.mkdtemp()) / "run.gif").stat().st_size > 0
     True
     """
 
@@ -180,7 +183,7 @@ class MarginAnimation(FrameRecorder):
         -------
         str
             A player with the image, a play/pause button, a frame slider, a counter and the
-            caption of each frame (see :func:`svmkit._html.render_player`). It first shows the
+            caption of each frame (see ``svmkit._html.render_player``). It first shows the
             last frame (the trained model), which is also what remains when JavaScript is off.
         """
         selected = self.selected()
@@ -238,28 +241,6 @@ class MarginAnimation(FrameRecorder):
         else:
             raise ValueError(f"cannot save {path.name!r}: use a .gif, .mp4 or .html file name")
         return path
-
-
-def _save_mp4(frames: Sequence[bytes], path: Path, fps: float) -> None:
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise RuntimeError(
-            "saving .mp4 needs the ffmpeg program on PATH (apt install ffmpeg, brew install "
-            "ffmpeg or conda install ffmpeg); .gif and .html need nothing extra"
-        )
-    from PIL import Image
-
-    with tempfile.TemporaryDirectory() as folder:
-        for i, frame in enumerate(frames):
-            Image.open(io.BytesIO(frame)).convert("RGB").save(Path(folder) / f"{i:05d}.png")
-        command = [ffmpeg, "-y", "-loglevel", "error", "-framerate", f"{fps:g}",
-                   "-i", str(Path(folder) / "%05d.png"),
-                   # yuv420p (what browsers play) needs even width and height.
-                   "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-pix_fmt", "yuv420p",
-                   str(path)]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise RuntimeError(f"ffmpeg failed: {result.stderr.strip()}")
 
 
 def _save_mp4(frames: Sequence[bytes], path: Path, fps: float) -> None:

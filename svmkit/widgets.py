@@ -12,7 +12,7 @@
   Python callbacks need a kernel.
 
 The slider logic lives in :class:`SliderController` so it can be tested without a browser; the
-player's markup and script are the package's one player template (see :mod:`svmkit._html`).
+player's markup and script are the package's one player template (see ``svmkit._html``).
 :func:`static_output` is the one rule that decides between live and static output, for the
 sliders, :class:`svmkit.playground.Playground` and :class:`svmkit.animate.MarginAnimation`.
 """
