@@ -8,6 +8,7 @@ and a quiet no-op otherwise (Colab, a plain Jupyter), so the chapters run anywhe
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any, TypeVar
@@ -89,18 +90,37 @@ def reading_minutes(notebook: str | Path, *, words_per_minute: int = 200) -> flo
     return words / words_per_minute
 
 
+def peak_memory_gb() -> float | None:
+    """Peak resident memory of this process so far, in GB (None where the OS does not say).
+
+    Examples
+    --------
+    >>> peak = peak_memory_gb()
+    >>> peak is None or 0 < peak < 1024
+    True
+    """
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kibibytes, macOS bytes.
+    return peak * (1 if sys.platform == "darwin" else 1024) / 1e9
+
+
 class ChapterClock:
-    """Measure how long a chapter takes to run, and glue its running and reading times.
+    """Measure a chapter's running time and peak memory; glue them with its reading time.
 
     Create it in the chapter's first cell and call :meth:`glue` in its last one; the opening
     admonition then shows ``{glue:text}`<prefix>_run_min:.0f``` and
-    ``{glue:text}`<prefix>_read_min:.0f```.
+    ``{glue:text}`<prefix>_read_min:.0f```, and ``<prefix>_peak_gb`` (the kernel's peak resident
+    memory) feeds the teacher's guide and the check that every chapter fits a free Colab runtime.
 
     Examples
     --------
     >>> clock = ChapterClock("ch0", "missing.ipynb")
-    >>> minutes = clock.glue()
-    >>> minutes["run"] >= 0 and minutes["read"] is None
+    >>> measured = clock.glue()
+    >>> measured["run"] >= 0 and measured["read"] is None
     True
     """
 
@@ -111,12 +131,14 @@ class ChapterClock:
         self.start = time.perf_counter()
 
     def glue(self) -> dict[str, float | None]:
-        """Glue ``<prefix>_run_min`` and ``<prefix>_read_min``; return both (minutes)."""
-        minutes = {
+        """Glue the run and read minutes and the peak memory (GB) under the prefix; return them."""
+        measured = {
             "run": (time.perf_counter() - self.start) / 60,
             "read": reading_minutes(self.notebook),
+            "peak_gb": peak_memory_gb(),
         }
-        for kind, value in minutes.items():
+        names = {"run": "run_min", "read": "read_min", "peak_gb": "peak_gb"}
+        for kind, value in measured.items():
             if value is not None:
-                glue(f"{self.prefix}_{kind}_min", max(value, 1.0) if kind == "read" else value)
-        return minutes
+                glue(f"{self.prefix}_{names[kind]}", max(value, 1.0) if kind == "read" else value)
+        return measured

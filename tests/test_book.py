@@ -67,6 +67,24 @@ def test_no_execution_reports_were_left_by_failing_notebooks():
     assert not failed, f"notebooks failed to execute, see {reports}: {failed}"
 
 
+CHAPTER_PAGES = [p for p in NOTEBOOK_PAGES if re.fullmatch(r"book/\d\d_\w+", p)]
+COLAB_MEMORY_GB = 12  # a free Colab runtime has 12.7 GB in all
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES)
+def test_every_chapter_fits_a_free_colab_runtime(page):
+    """ChapterClock glues the kernel's peak resident memory; it must stay below Colab's 12 GB."""
+    executed = ROOT / "_build" / "jupyter_execute" / f"{page}.ipynb"
+    peaks = [
+        float(output["data"]["application/papermill.record/text/plain"])
+        for cell in json.loads(executed.read_text())["cells"]
+        for output in cell.get("outputs", [])
+        if output.get("metadata", {}).get("scrapbook", {}).get("name", "").endswith("_peak_gb")
+    ]
+    assert len(peaks) == 1, f"{page} glues no peak memory (ChapterClock.glue in its last cell)"
+    assert 0 < peaks[0] < COLAB_MEMORY_GB, f"{page} peaks at {peaks[0]:.1f} GB"
+
+
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_notebook_pages_carry_their_outputs(page):
     """Every chapter ran top to bottom during the build, without errors or stderr output."""
