@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from svmkit._plot_utils import class_masks
 from svmkit.plot import (
     BAND_COLORS,
     CLASS_COLORS,
     MARGIN_LEVELS,
     DecisionFunction,
-    _class_masks,
     decision_function_of,
     decision_grid,
     margin_bands,
@@ -84,7 +84,7 @@ class MarginRenderer:
         if image_format not in ("jpeg", "png"):
             raise ValueError(f"image_format must be 'jpeg' or 'png'; got {image_format!r}")
         self.X = np.asarray(X, dtype=float)
-        self.negative, self.positive = _class_masks(y)
+        self.negative, self.positive = class_masks(y)
         if len(self.negative) != len(self.X):
             raise ValueError(f"y has {len(self.negative)} labels but X has {len(self.X)} rows")
         self.resolution = int(resolution)

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from svmkit.plot import _series_of
+from svmkit._plot_utils import series_of
 
 __all__ = [
     "Baseline",
@@ -161,7 +161,7 @@ def _accuracy_series(history: Any) -> tuple[np.ndarray, float | None]:
         isinstance(history, Sequence) and not isinstance(history, str)
     ):
         return np.asarray(history, dtype=float).reshape(-1), None
-    series = _series_of(history)
+    series = series_of(history)
     for name in ("accuracy", "acc", "train_accuracy"):
         if name in series:
             margin = series.get("margin_width")

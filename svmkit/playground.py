@@ -192,8 +192,8 @@ class Playground(anywidget.AnyWidget):
         super().__init__(points=points, kernel=kernel, C=C, sigma=sigma, view=_check_view(view),
                          presets=presets)
 
-    # A static playground never opens a comm: the book build then records no widget state, and
-    # the page loads no widget manager from a CDN (DESIGN.md, "Jupyter Book 1 facts").
+    # A static playground never opens a comm: the book build then records no widget state, so the
+    # page needs no widget manager (which Jupyter Book 1 would otherwise load from a CDN).
     def open(self) -> None:
         if not getattr(self, "_static", False):
             super().open()

@@ -14,10 +14,12 @@ and four tints of those colours for the margin bands.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
+from svmkit._plot_utils import class_masks, series_of
 
 __all__ = [
     "BAND_COLORS",
@@ -251,16 +253,6 @@ def decision_function_of(model: Any, device: Any = None) -> DecisionFunction:
     )
 
 
-def _class_masks(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean masks of the negative and positive class; accepts ±1, {0, 1} or bool labels."""
-    y = np.asarray(y).reshape(-1)
-    values = set(np.unique(y).tolist())
-    if not values <= {-1, 1} and not values <= {0, 1}:
-        raise ValueError(f"y must hold two classes as ±1 or {{0, 1}}; got values {sorted(values)}")
-    positive = y > 0
-    return ~positive, positive
-
-
 def plot_margin_bands(
     ax: Any,
     decision_fn: DecisionFunction,
@@ -319,7 +311,7 @@ def plot_margin_bands(
     from matplotlib.lines import Line2D
 
     X = np.asarray(X, dtype=float)
-    negative, positive = _class_masks(y)
+    negative, positive = class_masks(y)
     if len(negative) != len(X):
         raise ValueError(f"y has {len(negative)} labels but X has {len(X)} rows")
     xx, yy, zz = decision_grid(decision_fn, X, resolution=resolution, padding=padding)
@@ -371,22 +363,6 @@ def plot_margin_bands(
             "legend": legend_artist}
 
 
-def _series_of(history: Any) -> dict[str, list[float]]:
-    """Series from a svmkit ``History``, a Keras ``History`` or any mapping of name -> values."""
-    if hasattr(history, "history") and isinstance(history.history, Mapping):
-        history = history.history
-    if not isinstance(history, Mapping):
-        try:
-            history = dict(history)
-        except (TypeError, ValueError) as error:
-            raise TypeError(
-                "expected a History or a mapping of series names to values; "
-                f"got {type(history).__name__}"
-            ) from error
-    return {str(name): [float(v) for v in np.asarray(values, dtype=float).reshape(-1)]
-            for name, values in history.items()}
-
-
 def plot_losses(
     ax: Any,
     history: Any,
@@ -426,7 +402,7 @@ def plot_losses(
     ['loss', 'val_loss']
     >>> plt.close(fig)
     """
-    series = _series_of(history)
+    series = series_of(history)
     if keys is None:
         keys = [name for name in series if "loss" in name] or list(series)
     missing = [name for name in keys if name not in series]
