@@ -54,6 +54,7 @@ __all__ = [
     "TF_KERAS_NORMALIZE",
     "FeatureSpec",
     "TrainSpec",
+    "check_penalty",
     "check_seed",
     "signed_labels",
 ]
@@ -239,7 +240,7 @@ class TrainSpec:
     def __post_init__(self) -> None:
         check_choice(self.loss, "loss", LOSSES)
         check_choice(self.optimizer, "optimizer", OPTIMIZERS)
-        object.__setattr__(self, "lam", _check_penalty(self.lam, "lam"))
+        object.__setattr__(self, "lam", check_penalty(self.lam, "lam"))
         object.__setattr__(self, "epochs", check_positive_int(self.epochs, "epochs"))
         if self.batch_size is not None:
             object.__setattr__(
@@ -286,7 +287,20 @@ class TrainSpec:
         return dataclasses.replace(self, lr_decay=fraction ** (1.0 / self.steps(n_samples)))
 
 
-def _check_penalty(value: Any, name: str) -> float:
+def check_penalty(value: Any, name: str = "lam") -> float:
+    """Return the penalty λ as a float after checking it is a finite number ≥ 0.
+
+    ``svmkit.torch.fit`` calls it ``weight_decay``; ``name`` puts that name in the message.
+
+    Examples
+    --------
+    >>> check_penalty(0), check_penalty(1e-3, "weight_decay")
+    (0.0, 0.001)
+    >>> check_penalty(-1.0, "weight_decay")
+    Traceback (most recent call last):
+    ...
+    ValueError: weight_decay must be a finite number ≥ 0, got -1.0
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if value == 0:

@@ -357,45 +357,31 @@ class SVMClassifier(ClassifierMixin, BaseEstimator):
 def _fit_torch(
     estimator: SVMClassifier, X: np.ndarray, targets: np.ndarray, n_components: int, train: dict
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Features once (frozen), then the linear head; returns (W, b, Ω, β) as numpy arrays."""
-    import torch
-
-    from svmkit.torch import LinearSVM, RandomFourierFeatures, featurize, fit
+    """``svmkit.torch.fit_rff_svm`` (``fit_linear_svm`` for the linear kernel); (W, b, Ω, β)."""
+    from svmkit.contract import FeatureSpec, TrainSpec
     from svmkit.torch import device as pick_device
+    from svmkit.torch import fit_linear_svm, fit_rff_svm
 
     try:
         target = pick_device(estimator.device)
     except ValueError as error:
         raise ValueError(f"device {estimator.device!r} is not usable: {error}") from None
+    training = TrainSpec(
+        loss=train["loss"], lam=train["penalty"], epochs=train["epochs"],
+        batch_size=train["batch_size"], lr=train["learning_rate"], optimizer="adam",
+        lr_decay=train["lr_decay"], seed=train["seed"],
+    )  # fmt: skip
     omega = beta = None
     if estimator.kernel == "linear":
-        features = torch.as_tensor(X, device=target)
+        head, _ = fit_linear_svm(X, targets, training, device=target)
     else:
-        feature_map = RandomFourierFeatures(
-            X.shape[1],
-            n_components,
-            kernel=_RFF_KERNEL[estimator.kernel],
-            sigma=estimator.sigma_,
-            orthogonal=bool(estimator.orthogonal),
-            seed=train["seed"],
-        )
-        features = featurize(feature_map, X, device=target)
-        omega, beta = feature_map.omega.cpu().numpy(), feature_map.beta.cpu().numpy()
-    head = LinearSVM(features.shape[1], train["n_outputs"]).to(target)
-    fit(
-        head,
-        features,
-        torch.as_tensor(targets, device=target),
-        loss=train["loss"],
-        epochs=train["epochs"],
-        batch_size=train["batch_size"],
-        lr=train["learning_rate"],
-        optimizer="adam",
-        weight_decay=train["penalty"],
-        lr_decay=train["lr_decay"],
-        progress=False,
-        seed=train["seed"],
-    )
+        features = FeatureSpec(
+            kernel=_RFF_KERNEL[estimator.kernel], sigma=estimator.sigma_, output_dim=n_components,
+            orthogonal=bool(estimator.orthogonal), seed=train["seed"],
+        )  # fmt: skip
+        model, _ = fit_rff_svm(X, targets, features, training, device=target)
+        head = model[1]
+        omega, beta = model[0].omega.cpu().numpy(), model[0].beta.cpu().numpy()
     weight = head.weight.detach().cpu().numpy()
     bias = head.bias.detach().cpu().numpy()
     return weight, bias, omega, beta

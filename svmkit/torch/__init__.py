@@ -1,5 +1,12 @@
 """PyTorch implementation of svmkit: hinge losses, LinearSVM, RandomFourierFeatures and ``fit``.
 
+- :mod:`~svmkit.torch.losses` and :mod:`~svmkit.torch.layers`: the maths as torch modules.
+- :mod:`~svmkit.torch.train`: ``fit`` (a plain dict of per-epoch metrics back), ``featurize``,
+  ``predict`` and ``device``; :mod:`~svmkit.torch.callbacks`: the hooks ``fit`` calls.
+- :mod:`~svmkit.torch.recipe`: ``fit_rff_svm`` (and its second half ``fit_linear_svm``), the
+  random-feature SVM from a :class:`~svmkit.contract.FeatureSpec` and a
+  :class:`~svmkit.contract.TrainSpec`, twin of ``svmkit.keras.fit_rff_svm``.
+
 Examples
 --------
 >>> import torch
@@ -10,19 +17,22 @@ Examples
 tensor(1., grad_fn=<MeanBackward0>)
 """
 
+from svmkit.torch.callbacks import Callback
 from svmkit.torch.layers import LinearSVM, RandomFourierFeatures, rff_svm
 from svmkit.torch.losses import hinge_loss, multiclass_hinge_loss, squared_hinge_loss
-from svmkit.torch.train import LOSSES, Callback, History, device, featurize, fit, predict
+from svmkit.torch.recipe import fit_linear_svm, fit_rff_svm
+from svmkit.torch.train import LOSSES, device, featurize, fit, predict
 
 __all__ = [
     "LOSSES",
     "Callback",
-    "History",
     "LinearSVM",
     "RandomFourierFeatures",
     "device",
     "featurize",
     "fit",
+    "fit_linear_svm",
+    "fit_rff_svm",
     "hinge_loss",
     "multiclass_hinge_loss",
     "predict",

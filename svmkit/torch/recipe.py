@@ -1,0 +1,182 @@
+"""The random-feature SVM recipe: featurize once, then train a linear SVM head on the features.
+
+Chapters 7 to 10, the scikit-learn estimator and the MNIST benchmark all train the same model:
+random Fourier features with a frozen σ (:class:`~svmkit.contract.FeatureSpec`), computed once,
+and a :class:`~svmkit.torch.LinearSVM` trained on them by :func:`~svmkit.torch.fit` with a
+:class:`~svmkit.contract.TrainSpec`. :func:`fit_rff_svm` is that recipe, written once;
+``svmkit.keras.fit_rff_svm`` is its Keras twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from svmkit.contract import FeatureSpec, TrainSpec
+from svmkit.torch import _loop
+from svmkit.torch._data import as_rows, labels_to_numpy
+from svmkit.torch.callbacks import ShowModel
+from svmkit.torch.layers import LinearSVM, RandomFourierFeatures
+from svmkit.torch.train import featurize
+
+__all__ = ["fit_linear_svm", "fit_rff_svm"]
+
+
+def fit_linear_svm(
+    X: Any,
+    y: Any,
+    training: TrainSpec,
+    *,
+    validation_data: Sequence[Any] | None = None,
+    device: str | torch.device | None = None,
+    callbacks: Iterable[Any] = (),
+    progress: bool = False,
+) -> tuple[LinearSVM, dict[str, list[float]]]:
+    """Train a :class:`~svmkit.torch.LinearSVM` ``z = W x + b`` on ``X`` with a ``training`` recipe.
+
+    The second half of :func:`fit_rff_svm`, for inputs that are already features (or a linear
+    SVM on raw inputs). Arguments and results as in :func:`fit_rff_svm`; the model returned is
+    the ``LinearSVM`` itself (1 output for a binary loss, K for a multiclass one).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[-2.0, 0.0], [-1.0, 1.0], [1.0, -1.0], [2.0, 0.0]], dtype="float32")
+    >>> y = np.array([-1, -1, 1, 1])
+    >>> model, history = fit_linear_svm(X, y, TrainSpec(epochs=20, batch_size=4, seed=0))
+    >>> history["accuracy"][-1]
+    1.0
+    >>> model(torch.from_numpy(X)).sign().flatten().tolist()
+    [-1.0, -1.0, 1.0, 1.0]
+    """
+    _check_spec(training, "training", TrainSpec)
+    rows = as_rows(X, "X")
+    model = LinearSVM(rows.shape[1], _n_outputs(y, training))
+    history = _loop.train(
+        model, rows, y, training, validation_data=validation_data, device=device,
+        callbacks=callbacks, progress=progress,
+    )  # fmt: skip
+    return model, history
+
+
+def fit_rff_svm(
+    X: Any,
+    y: Any,
+    features: FeatureSpec,
+    training: TrainSpec,
+    *,
+    validation_data: Sequence[Any] | None = None,
+    device: str | torch.device | None = None,
+    callbacks: Iterable[Any] = (),
+    progress: bool = False,
+) -> tuple[nn.Sequential, dict[str, list[float]]]:
+    """Train an approximate kernel SVM ``z = w·φ(x) + b`` on random Fourier features φ.
+
+    With a frozen σ (``features.trainable`` False, the default) φ never changes, so the training
+    points are mapped once with :func:`~svmkit.torch.featurize` and only the
+    :class:`~svmkit.torch.LinearSVM` head is trained: the same numbers as the three steps
+    ``featurize`` → ``LinearSVM`` → ``fit`` written by hand, and much faster than pushing every
+    batch through the feature map. With ``features.trainable`` True, σ is learned as well, so
+    the whole model is trained end to end.
+
+    Parameters
+    ----------
+    X : array-like or torch.Tensor of shape (n_samples, n_features)
+    y : array-like or torch.Tensor of shape (n_samples,)
+        Binary losses: labels in {−1, +1} or {0, 1}. Multiclass losses: class indices
+        ``0 … K−1``; the head gets one output per class (K = number of classes in ``y``).
+    features : FeatureSpec
+        The feature map: kernel, σ, number of features D, orthogonal, normalize, seed, trainable.
+    training : TrainSpec
+        The recipe: loss, ``lam`` (λ in ``λ ‖w‖²``; :meth:`TrainSpec.from_C` for scikit-learn's
+        C), epochs, batch size, optimizer, learning rate and its decay, shuffling seed.
+    validation_data : (X_val, y_val) or None, default=None
+        Raw inputs; evaluated after every epoch into ``"val_loss"`` and ``"val_accuracy"``.
+    device : str, torch.device or None, default=None
+        Where to featurize and train (``None``: the CPU; :func:`svmkit.torch.device` picks an
+        accelerator).
+    callbacks : iterable of objects, default=()
+        With any of the :class:`~svmkit.torch.Callback` hooks; they see the whole returned model
+        (``logs["model"]``), also when only its head is being trained.
+    progress : bool, default=False
+        tqdm progress bars over the featurisation chunks and the epochs.
+
+    Returns
+    -------
+    model : torch.nn.Sequential
+        ``model[0]`` the :class:`~svmkit.torch.RandomFourierFeatures`, ``model[1]`` the
+        :class:`~svmkit.torch.LinearSVM`, in eval mode: ``predict(model, X_test)`` works on raw
+        inputs.
+    history : dict of str to list of float
+        Per-epoch ``"loss"`` (the objective, penalty included) and ``"accuracy"``, as from
+        :func:`~svmkit.torch.fit`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For specs that are not a FeatureSpec and a TrainSpec, or malformed data (the message
+        names the argument).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from svmkit.contract import FeatureSpec, TrainSpec
+    >>> from svmkit.data import make_moons
+    >>> from svmkit.torch import predict
+    >>> X, y = make_moons(200, noise=0.1, seed=0)
+    >>> features = FeatureSpec(sigma=0.5, output_dim=256, seed=0)
+    >>> training = TrainSpec.from_C(1.0, len(X), epochs=30, lr=0.01, optimizer="adam", seed=0)
+    >>> model, history = fit_rff_svm(X, y, features, training)
+    >>> model[1]
+    LinearSVM(in_features=256, out_features=1, bias=True)
+    >>> history["accuracy"][-1] > 0.95
+    True
+    >>> float(np.mean(np.sign(predict(model, X).numpy()) == y)) > 0.95
+    True
+    """
+    _check_spec(features, "features", FeatureSpec)
+    _check_spec(training, "training", TrainSpec)
+    rows = as_rows(X, "X")
+    feature_map = RandomFourierFeatures(
+        rows.shape[1], features.output_dim, kernel=features.kernel, sigma=features.sigma,
+        trainable=features.trainable, orthogonal=features.orthogonal, seed=features.seed,
+        normalize=features.normalize,
+    )  # fmt: skip
+    head = LinearSVM(features.output_dim, _n_outputs(y, training))
+    model = nn.Sequential(feature_map, head)
+    arguments = {"device": device, "progress": progress, "validation_data": validation_data}
+    if features.trainable:
+        history = _loop.train(model, rows, y, training, callbacks=callbacks, **arguments)
+    else:
+        phi = featurize(feature_map, rows, device=device, progress=progress)
+        if validation_data is not None:
+            X_val, y_val = _pair(validation_data)
+            phi_val = featurize(feature_map, as_rows(X_val, "X_val"), device=device)
+            arguments["validation_data"] = (phi_val, y_val)
+        watchers = [ShowModel(callback, model) for callback in callbacks]
+        history = _loop.train(head, phi, y, training, callbacks=watchers, **arguments)
+    return model.eval(), history
+
+
+def _check_spec(spec: Any, name: str, cls: type) -> None:
+    if not isinstance(spec, cls):
+        raise TypeError(
+            f"{name} must be a svmkit.contract.{cls.__name__}, got {type(spec).__name__}"
+        )
+
+
+def _n_outputs(y: Any, training: TrainSpec) -> int:
+    """1 for a binary loss, else the number K of classes in ``y`` (indices 0 … K−1)."""
+    if training.binary:
+        return 1
+    return max(2, np.unique(labels_to_numpy(y, "y")).size)
+
+
+def _pair(validation_data: Any) -> tuple[Any, Any]:
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise TypeError("validation_data must be a pair (X_val, y_val)")
+    return validation_data[0], validation_data[1]
