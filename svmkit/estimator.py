@@ -17,9 +17,7 @@ True
 
 from __future__ import annotations
 
-import importlib
 import math
-import random
 from typing import Any
 
 import numpy as np
@@ -390,60 +388,30 @@ def _fit_torch(
 def _fit_keras(
     estimator: SVMClassifier, X: np.ndarray, targets: np.ndarray, n_components: int, train: dict
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Keras twin of :func:`_fit_torch` (``model.fit`` with the same loss, penalty and schedule)."""
-    # svmkit.keras first: it quietens TensorFlow's log lines before Keras loads a backend.
-    from svmkit.keras import (
-        Hinge,
-        LinearSVM,
-        MulticlassHinge,
-        RandomFourierFeatures,
-        SquaredHinge,
-        featurize,
-    )
+    """``svmkit.keras.fit_rff_svm`` (``fit_linear_svm`` for the linear kernel); (W, b, Ω, β)."""
+    import keras
 
-    keras = importlib.import_module("keras")
+    from svmkit.contract import FeatureSpec, TrainSpec
+    from svmkit.keras import fit_linear_svm, fit_rff_svm
 
+    # The recipe shuffles with a local generator seeded by train["seed"]: no global reseeding.
+    training = TrainSpec(
+        loss=train["loss"], lam=train["penalty"], epochs=train["epochs"], optimizer="adam",
+        batch_size=train["batch_size"], lr=train["learning_rate"], lr_decay=train["lr_decay"],
+        seed=train["seed"],
+    )  # fmt: skip
     omega = beta = None
-    features = X
-    if estimator.kernel != "linear":
-        feature_map = RandomFourierFeatures(
-            n_components,
-            kernel=_RFF_KERNEL[estimator.kernel],
-            sigma=estimator.sigma_,
-            orthogonal=bool(estimator.orthogonal),
-            seed=train["seed"],
-        )
-        features = featurize(feature_map, X)
-        omega = keras.ops.convert_to_numpy(feature_map.omega)
-        beta = keras.ops.convert_to_numpy(feature_map.beta)
-    losses = {
-        "hinge": Hinge(),
-        "squared_hinge": SquaredHinge(),
-        "ovr": MulticlassHinge(kind="ovr"),
-        "squared_ovr": MulticlassHinge(kind="squared_ovr"),
-    }
-    # keras.utils.set_random_seed seeds Python's and NumPy's global generators as well; restore
-    # them so fitting an estimator has no side effects on the caller's random streams.
-    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
-    try:
-        keras.utils.set_random_seed(train["seed"])
-        head = LinearSVM(train["n_outputs"], l2=train["penalty"])
-        model = keras.Sequential([keras.Input((features.shape[1],)), head])
-        schedule = keras.optimizers.schedules.ExponentialDecay(
-            train["learning_rate"], decay_steps=1, decay_rate=train["lr_decay"]
-        )
-        model.compile(optimizer=keras.optimizers.Adam(schedule), loss=losses[train["loss"]])
-        model.fit(
-            features,
-            targets,
-            epochs=train["epochs"],
-            batch_size=train["batch_size"],
-            shuffle=True,
-            verbose=0,
-        )
-    finally:
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)  # noqa: NPY002
+    if estimator.kernel == "linear":
+        model, _ = fit_linear_svm(X, targets, training)
+    else:
+        features = FeatureSpec(
+            kernel=_RFF_KERNEL[estimator.kernel], sigma=estimator.sigma_, output_dim=n_components,
+            orthogonal=bool(estimator.orthogonal), seed=train["seed"],
+        )  # fmt: skip
+        model, _ = fit_rff_svm(X, targets, features, training)
+        omega = keras.ops.convert_to_numpy(model.layers[0].omega)
+        beta = keras.ops.convert_to_numpy(model.layers[0].beta)
+    head = model.layers[-1]
     weight = keras.ops.convert_to_numpy(head.kernel).T
     bias = keras.ops.convert_to_numpy(head.bias)
     return weight, bias, omega, beta

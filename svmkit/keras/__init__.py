@@ -6,7 +6,9 @@ variable before Keras is first imported).
 
 The layers mirror :mod:`svmkit.torch`: with the same seed, :class:`RandomFourierFeatures` holds
 exactly the frequencies and phases of its PyTorch twin, and :class:`LinearSVM` computes the same
-decision values ``z = x·W + b`` once the weights are copied over.
+decision values ``z = x·W + b`` once the weights are copied over. :func:`fit_rff_svm` is the
+course's recipe (features once, then the head by ``model.fit``), the twin of
+:func:`svmkit.torch.fit_rff_svm`.
 
 Examples
 --------
@@ -30,9 +32,11 @@ from svmkit.keras.losses import (
     multiclass_hinge_loss,
     squared_hinge_loss,
 )
+from svmkit.keras.recipe import ArrayBatches, fit_linear_svm, fit_rff_svm
 
 __all__ = [
     "MULTICLASS_KINDS",
+    "ArrayBatches",
     "CallbackAdapter",
     "Hinge",
     "LinearSVM",
@@ -41,6 +45,8 @@ __all__ = [
     "SquaredHinge",
     "as_keras_callback",
     "featurize",
+    "fit_linear_svm",
+    "fit_rff_svm",
     "hinge_loss",
     "multiclass_hinge_loss",
     "squared_hinge_loss",

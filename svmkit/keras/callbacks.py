@@ -20,6 +20,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from svmkit._progress import progress_bar
 from svmkit._validation import check_array, check_positive_int
 
 
@@ -42,6 +43,10 @@ class CallbackAdapter(keras.callbacks.Callback):
     callback : object
         Any object with some of ``on_train_begin(model)``, ``on_batch_end(step, logs)``,
         ``on_epoch_end(epoch, logs)``, ``on_train_end(logs)``; missing methods are skipped.
+    model : keras.Model or None, default=None
+        The model ``callback`` is shown (``on_train_begin``'s argument and ``logs["model"]``);
+        ``None`` shows the model being trained. :func:`svmkit.keras.fit_rff_svm` trains only
+        the head on precomputed features and passes the whole feature → head model here.
 
     Notes
     -----
@@ -71,14 +76,18 @@ class CallbackAdapter(keras.callbacks.Callback):
     [(0, 'float'), (1, 'float'), (2, 'float'), (3, 'float')]
     """
 
-    def __init__(self, callback: Any) -> None:
+    def __init__(self, callback: Any, model: keras.Model | None = None) -> None:
         super().__init__()
         self.callback = callback
+        self.shown_model = model
         self.step = 0
+
+    def _shown(self) -> keras.Model:
+        return self.model if self.shown_model is None else self.shown_model
 
     def _logs(self, logs: dict[str, Any] | None) -> dict[str, Any]:
         converted = {key: _as_float(value) for key, value in (logs or {}).items()}
-        converted["model"] = self.model
+        converted["model"] = self._shown()
         return converted
 
     def _forward(self, method: str, *args: Any) -> None:
@@ -88,7 +97,7 @@ class CallbackAdapter(keras.callbacks.Callback):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.step = 0
-        self._forward("on_train_begin", self.model)
+        self._forward("on_train_begin", self._shown())
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._forward("on_batch_end", self.step, self._logs(logs))
@@ -101,8 +110,10 @@ class CallbackAdapter(keras.callbacks.Callback):
         self._forward("on_train_end", self._logs(logs))
 
 
-def as_keras_callback(callback: Any) -> keras.callbacks.Callback:
+def as_keras_callback(callback: Any, model: keras.Model | None = None) -> keras.callbacks.Callback:
     """Return ``callback`` itself if it is a Keras callback, else wrap it in a CallbackAdapter.
+
+    ``model`` is passed on to :class:`CallbackAdapter` (the model the wrapped callback sees).
 
     Examples
     --------
@@ -115,23 +126,29 @@ def as_keras_callback(callback: Any) -> keras.callbacks.Callback:
     """
     if isinstance(callback, keras.callbacks.Callback):
         return callback
-    return CallbackAdapter(callback)
+    return CallbackAdapter(callback, model=model)
 
 
-def featurize(layer_or_model: Any, X: Any, batch_size: int = 4096) -> np.ndarray:
+def featurize(
+    layer_or_model: Any, X: Any, batch_size: int = 2048, *, progress: bool = False
+) -> np.ndarray:
     """Map ``X`` through a Keras layer or model chunk by chunk and return a numpy array.
 
     With a frozen ``RandomFourierFeatures`` layer the features never change during training, so
     computing them once and training only the linear head is much faster. Chunking keeps the
-    memory of intermediate tensors bounded by ``batch_size × output_dim``.
+    memory of intermediate tensors bounded by ``batch_size × output_dim``: the output is
+    allocated once and each chunk's result is written into it, so the peak is the result plus
+    the temporaries of one chunk (a few ``batch_size × output_dim`` arrays).
 
     Parameters
     ----------
     layer_or_model : keras.layers.Layer or keras.Model
         Called as ``layer_or_model(chunk, training=False)``.
     X : array-like of shape (n, d)
-    batch_size : int, default 4096
+    batch_size : int, default 2048
         Rows per chunk.
+    progress : bool, default=False
+        Show a tqdm progress bar over the chunks.
 
     Returns
     -------
@@ -158,7 +175,8 @@ def featurize(layer_or_model: Any, X: Any, batch_size: int = 4096) -> np.ndarray
         # The layers compute in float32; converting once beats converting every chunk.
         X = X.astype(np.float32)
     output = None
-    for start in range(0, X.shape[0], batch_size):
+    starts = range(0, X.shape[0], batch_size)
+    for start in progress_bar(starts, desc="featurize", unit="chunk", enabled=progress):
         chunk = keras.ops.convert_to_numpy(
             layer_or_model(X[start : start + batch_size], training=False)
         )
