@@ -40,6 +40,7 @@ import numpy as np
 from svmkit._validation import (
     _short_repr,
     as_signed_labels,
+    check_array,
     check_choice,
     check_positive,
     check_positive_int,
@@ -56,7 +57,9 @@ __all__ = [
     "TrainSpec",
     "check_penalty",
     "check_seed",
+    "check_spec",
     "signed_labels",
+    "validation_pair",
 ]
 
 BINARY_LOSSES = ("hinge", "squared_hinge")
@@ -270,6 +273,18 @@ class TrainSpec:
         """The batch size actually used on ``n_samples`` points."""
         return n_samples if self.batch_size is None else min(self.batch_size, n_samples)
 
+    def n_outputs(self, y: Any) -> int:
+        """Outputs of a linear head for labels ``y``: 1 for a binary loss, else K classes in ``y``.
+
+        Examples
+        --------
+        >>> TrainSpec().n_outputs([-1, 1, 1]), TrainSpec(loss="ovr").n_outputs([0, 2, 1, 2])
+        (1, 3)
+        """
+        if self.binary:
+            return 1
+        return max(2, np.unique(check_array(y, name="y", ndim=None, dtype=None)).size)
+
     def steps(self, n_samples: int) -> int:
         """Number of optimiser steps the recipe takes on ``n_samples`` points."""
         return self.epochs * math.ceil(n_samples / self.batch(n_samples))
@@ -309,3 +324,33 @@ def check_penalty(value: Any, name: str = "lam") -> float:
         return check_positive(value, name)
     except ValueError:
         raise ValueError(f"{name} must be a finite number ≥ 0, got {_short_repr(value)}") from None
+
+
+def check_spec(spec: Any, name: str, cls: type) -> Any:
+    """Return ``spec`` if it is a ``cls`` (e.g. :class:`TrainSpec`), else raise naming ``name``.
+
+    Examples
+    --------
+    >>> check_spec("adam", "training", TrainSpec)
+    Traceback (most recent call last):
+    ...
+    TypeError: training must be a svmkit.contract.TrainSpec, got str
+    """
+    if not isinstance(spec, cls):
+        raise TypeError(
+            f"{name} must be a svmkit.contract.{cls.__name__}, got {type(spec).__name__}"
+        )
+    return spec
+
+
+def validation_pair(validation_data: Any) -> tuple[Any, Any]:
+    """``(X_val, y_val)`` out of ``validation_data``; a TypeError naming it if it is not a pair.
+
+    Examples
+    --------
+    >>> validation_pair(([[0.0]], [1]))
+    ([[0.0]], [1])
+    """
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise TypeError("validation_data must be a pair (X_val, y_val)")
+    return validation_data[0], validation_data[1]

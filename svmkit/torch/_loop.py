@@ -18,7 +18,7 @@ import torch
 from torch import Tensor, nn
 
 from svmkit._progress import progress_bar
-from svmkit.contract import BINARY_LOSSES, TrainSpec
+from svmkit.contract import BINARY_LOSSES, TrainSpec, validation_pair
 from svmkit.torch._data import (
     as_features,
     as_targets,
@@ -126,12 +126,11 @@ def _paired_targets(
 def _validation(
     validation_data: Sequence[Any], X_t: Tensor, loss: str | Loss, n_outputs: int
 ) -> tuple[Tensor, Tensor]:
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        raise TypeError("validation_data must be a pair (X_val, y_val)")
-    X_v = as_features(validation_data[0], "X_val", X_t.device, X_t.dtype)
+    X_val, y_val = validation_pair(validation_data)
+    X_v = as_features(X_val, "X_val", X_t.device, X_t.dtype)
     if X_v.shape[1] != X_t.shape[1]:
         raise ValueError(f"X_val has {X_v.shape[1]} features but X has {X_t.shape[1]}")
-    return X_v, _paired_targets(X_v, validation_data[1], ("X_val", "y_val"), loss, n_outputs)
+    return X_v, _paired_targets(X_v, y_val, ("X_val", "y_val"), loss, n_outputs)
 
 
 def _optimizer(

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
-from svmkit.contract import FeatureSpec, TrainSpec
+from svmkit.contract import FeatureSpec, TrainSpec, check_spec, validation_pair
 from svmkit.torch import _loop
-from svmkit.torch._data import as_rows, labels_to_numpy
+from svmkit.torch._data import as_rows
 from svmkit.torch.callbacks import ShowModel
 from svmkit.torch.layers import LinearSVM, RandomFourierFeatures
 from svmkit.torch.train import featurize
@@ -53,9 +52,9 @@ def fit_linear_svm(
     >>> model(torch.from_numpy(X)).sign().flatten().tolist()
     [-1.0, -1.0, 1.0, 1.0]
     """
-    _check_spec(training, "training", TrainSpec)
+    check_spec(training, "training", TrainSpec)
     rows = as_rows(X, "X")
-    model = LinearSVM(rows.shape[1], _n_outputs(y, training))
+    model = LinearSVM(rows.shape[1], training.n_outputs(y))
     history = _loop.train(
         model, rows, y, training, validation_data=validation_data, device=device,
         callbacks=callbacks, progress=progress,
@@ -138,15 +137,15 @@ def fit_rff_svm(
     >>> float(np.mean(np.sign(predict(model, X).numpy()) == y)) > 0.95
     True
     """
-    _check_spec(features, "features", FeatureSpec)
-    _check_spec(training, "training", TrainSpec)
+    check_spec(features, "features", FeatureSpec)
+    check_spec(training, "training", TrainSpec)
     rows = as_rows(X, "X")
     feature_map = RandomFourierFeatures(
         rows.shape[1], features.output_dim, kernel=features.kernel, sigma=features.sigma,
         trainable=features.trainable, orthogonal=features.orthogonal, seed=features.seed,
         normalize=features.normalize,
     )  # fmt: skip
-    head = LinearSVM(features.output_dim, _n_outputs(y, training))
+    head = LinearSVM(features.output_dim, training.n_outputs(y))
     model = nn.Sequential(feature_map, head)
     arguments = {"device": device, "progress": progress, "validation_data": validation_data}
     if features.trainable:
@@ -154,29 +153,9 @@ def fit_rff_svm(
     else:
         phi = featurize(feature_map, rows, device=device, progress=progress)
         if validation_data is not None:
-            X_val, y_val = _pair(validation_data)
+            X_val, y_val = validation_pair(validation_data)
             phi_val = featurize(feature_map, as_rows(X_val, "X_val"), device=device)
             arguments["validation_data"] = (phi_val, y_val)
         watchers = [ShowModel(callback, model) for callback in callbacks]
         history = _loop.train(head, phi, y, training, callbacks=watchers, **arguments)
     return model.eval(), history
-
-
-def _check_spec(spec: Any, name: str, cls: type) -> None:
-    if not isinstance(spec, cls):
-        raise TypeError(
-            f"{name} must be a svmkit.contract.{cls.__name__}, got {type(spec).__name__}"
-        )
-
-
-def _n_outputs(y: Any, training: TrainSpec) -> int:
-    """1 for a binary loss, else the number K of classes in ``y`` (indices 0 … K−1)."""
-    if training.binary:
-        return 1
-    return max(2, np.unique(labels_to_numpy(y, "y")).size)
-
-
-def _pair(validation_data: Any) -> tuple[Any, Any]:
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        raise TypeError("validation_data must be a pair (X_val, y_val)")
-    return validation_data[0], validation_data[1]
