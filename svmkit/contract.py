@@ -7,7 +7,7 @@ argument checks they share live here, once, in framework-free code:
   :func:`signed_labels` applies the rule to arrays, and both frameworks' hinge losses apply the
   same rule element-wise to tensors (``0 → −1``, ``±1`` unchanged). Multiclass losses take class
   indices ``0 … K−1``.
-- **Losses.** :data:`BINARY_LOSSES` and :data:`MULTICLASS_LOSSES` name them in both frameworks.
+- **Losses.** ``BINARY_LOSSES`` and ``MULTICLASS_LOSSES`` name them in both frameworks.
 - **Random Fourier features.** :class:`FeatureSpec` owns the names and defaults of the feature map:
   ``kernel``, the length scale ``sigma`` (one name everywhere), ``output_dim``, ``orthogonal``,
   ``normalize`` and ``seed``. The one documented exception is the tf.keras drop-in layer

@@ -1,9 +1,9 @@
 """PyTorch implementation of svmkit: hinge losses, LinearSVM, RandomFourierFeatures and ``fit``.
 
-- :mod:`~svmkit.torch.losses` and :mod:`~svmkit.torch.layers`: the maths as torch modules.
-- :mod:`~svmkit.torch.train`: ``fit`` (a plain dict of per-epoch metrics back), ``featurize``,
-  ``predict`` and ``device``; :mod:`~svmkit.torch.callbacks`: the hooks ``fit`` calls.
-- :mod:`~svmkit.torch.recipe`: ``fit_rff_svm`` (and its second half ``fit_linear_svm``), the
+- ``losses`` and ``layers``: the maths as torch modules.
+- ``train``: ``fit`` (a plain dict of per-epoch metrics back), ``featurize``, ``predict`` and
+  ``device``; ``callbacks``: the hooks ``fit`` calls.
+- ``recipe``: ``fit_rff_svm`` (and its second half ``fit_linear_svm``), the
   random-feature SVM from a :class:`~svmkit.contract.FeatureSpec` and a
   :class:`~svmkit.contract.TrainSpec`, twin of ``svmkit.keras.fit_rff_svm``.
 
