@@ -646,11 +646,11 @@ def flatten_images(images: Any) -> np.ndarray:
     flat = array.reshape(array.shape[0], -1)
     if array.dtype.kind in "biu":
         if flat.size and (flat.min() < 0 or flat.max() > 255):
-            raise ValueError("integer images must hold pixel values in 0..255")
+            raise ValueError("images must hold integer pixel values in 0..255")
         return flat.astype(np.float32) / np.float32(255)
     if flat.size and (flat.min() < 0 or flat.max() > 1):
         raise ValueError(
-            "float images must hold values in [0, 1]; pass the uint8 images to scale by 1/255"
+            "images must hold float values in [0, 1]; pass the uint8 images to scale by 1/255"
         )
     return flat.astype(np.float32)
 
