@@ -202,7 +202,8 @@ class Hinge(keras.losses.Loss):
     ----------
     reduction : str, default "sum_over_batch_size"
         Keras reduction of the per-sample losses (the default is the batch mean).
-    name : str, default "hinge"
+    name : str or None, default None
+        ``None`` names the loss ``"hinge"`` (``"squared_hinge"`` for :class:`SquaredHinge`).
     dtype : str or None
         Computation dtype; ``None`` uses ``keras.backend.floatx()``.
 
@@ -214,48 +215,34 @@ class Hinge(keras.losses.Loss):
     0.25
     """
 
+    squared = False
+
     def __init__(
         self,
         reduction: str | None = "sum_over_batch_size",
-        name: str = "hinge",
+        name: str | None = None,
         dtype: str | None = None,
     ) -> None:
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        default_name = "squared_hinge" if self.squared else "hinge"
+        super().__init__(name=name or default_name, reduction=reduction, dtype=dtype)
 
     def call(self, y_true: Any, y_pred: Any) -> Any:
-        return _hinge_per_sample(y_true, y_pred, squared=False)
+        return _hinge_per_sample(y_true, y_pred, squared=self.squared)
 
 
 @_register
-class SquaredHinge(keras.losses.Loss):
-    """Binary squared hinge loss ``max(0, 1 − y z)²`` as a :class:`keras.losses.Loss`.
-
-    Parameters
-    ----------
-    reduction : str, default "sum_over_batch_size"
-        Keras reduction of the per-sample losses (the default is the batch mean).
-    name : str, default "squared_hinge"
-    dtype : str or None
-        Computation dtype; ``None`` uses ``keras.backend.floatx()``.
+class SquaredHinge(Hinge):
+    """Binary squared hinge loss ``max(0, 1 − y z)²``: :class:`Hinge` with the terms squared.
 
     Examples
     --------
     >>> import numpy as np
     >>> loss = SquaredHinge()
-    >>> round(float(loss(np.array([1.0, -1.0]), np.array([[0.5], [-2.0]]))), 4)
-    0.125
+    >>> loss.name, round(float(loss(np.array([1.0, -1.0]), np.array([[0.5], [-2.0]]))), 4)
+    ('squared_hinge', 0.125)
     """
 
-    def __init__(
-        self,
-        reduction: str | None = "sum_over_batch_size",
-        name: str = "squared_hinge",
-        dtype: str | None = None,
-    ) -> None:
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
-
-    def call(self, y_true: Any, y_pred: Any) -> Any:
-        return _hinge_per_sample(y_true, y_pred, squared=True)
+    squared = True
 
 
 @_register
