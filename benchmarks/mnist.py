@@ -7,7 +7,13 @@ of a plain GEMM (``torch.matmul``) of the same shape, measured in the same run.
 
 Every row runs in its own child process, so its peak memory (``ru_maxrss`` of that process, or
 ``torch.cuda.max_memory_allocated`` on a GPU) belongs to that method alone and one framework's
-thread pools never slow down the other. Each child shows its progress (tqdm) on stderr.
+thread pools never slow down the other; both frameworks' peaks are measured the same way.
+Each child shows its progress (tqdm bars over the featurisation chunks and the epochs) on stderr,
+and the table prints each row as soon as it is measured.
+
+* The RFF rows call the library's recipe, ``svmkit.torch.fit_rff_svm`` or its Keras twin
+  ``svmkit.keras.fit_rff_svm``, with the same ``FeatureSpec`` and ``TrainSpec`` (see
+  :func:`specs`): features computed once, then the linear head trained on them.
 
 * All methods use the same Gaussian kernel ``exp(−‖x − x'‖² / (2σ²))``: scikit-learn's ``SVC``
   gets ``gamma = 1 / (2σ²)``, the random features ``scale = σ``.
@@ -43,7 +49,6 @@ the rows use the σ and C chosen by the tuning stored in that file, if any.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import json
 import math
@@ -163,10 +168,28 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 1e9
 
 
-def decay_per_step(config: dict[str, Any], n_train: int) -> float:
-    """Per-step factor that takes the learning rate to ``final_lr_fraction`` at the last step."""
-    steps = config["epochs"] * math.ceil(n_train / config["batch_size"])
-    return float(config["final_lr_fraction"] ** (1.0 / steps))
+def specs(config: dict[str, Any], n_train: int) -> tuple[Any, Any]:
+    """The row's feature map and training recipe, as both frameworks' ``fit_rff_svm`` read them.
+
+    ``normalize=False``: plain cosines of amplitude 1, like the old tf.keras layer, so that Adam's
+    steps have the intended size whatever D (see chapter 9); λ from :func:`weight_decay_for`; the
+    learning rate decays per step to ``final_lr_fraction`` of its start at the last step.
+    """
+    from svmkit.contract import FeatureSpec, TrainSpec
+
+    features = FeatureSpec(sigma=config["sigma"], output_dim=config["dim"], seed=0, normalize=False)
+    training = TrainSpec(
+        loss=config["loss"],
+        lam=weight_decay_for(config["C"], config["dim"], n_train),
+        epochs=config["epochs"],
+        batch_size=config["batch_size"],
+        lr=config["lr"],
+        optimizer="adam",
+        seed=0,
+    )
+    if config["final_lr_fraction"] != 1.0:
+        training = training.decay_to(config["final_lr_fraction"], n_samples=n_train)
+    return features, training
 
 
 # ------------------------------------------------------------------------------------------------
@@ -207,44 +230,14 @@ def gemm_ratio_torch(rff: Any, X: np.ndarray, chunk: int, repeats: int = 3) -> f
     return best["gemm"] / best["features"]
 
 
-def _torch_head(config: dict[str, Any], features: Any, labels: np.ndarray, target: Any,
-                progress: bool, validation: Any = None) -> Any:
-    import torch
-
-    from svmkit.torch import LinearSVM, fit
-
-    head = LinearSVM(config["dim"], N_CLASSES).to(target)
-    fit(
-        head,
-        features,
-        torch.from_numpy(labels).to(target),
-        loss=config["loss"],
-        epochs=config["epochs"],
-        batch_size=config["batch_size"],
-        lr=config["lr"],
-        optimizer="adam",
-        weight_decay=weight_decay_for(config["C"], config["dim"], len(labels)),
-        lr_decay=decay_per_step(config, len(labels)),
-        progress=progress,
-        seed=0,
-        validation_data=validation,
-    )
-    return head
-
-
 def run_torch(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -> dict[str, Any]:
     import torch
 
-    from svmkit.torch import RandomFourierFeatures, device, featurize, predict
+    from svmkit.torch import device, fit_rff_svm, predict
 
-    torch.manual_seed(0)
     target = device(args.device)
     X_train, y_train, X_test, y_test = data
-    # normalize=False: plain cos(·), amplitude 1, like the old tf.keras layer and svmkit.keras'
-    # default, so that Adam's steps have the intended size whatever D (see chapter 9).
-    rff = RandomFourierFeatures(
-        784, config["dim"], sigma=config["sigma"], seed=0, normalize=False
-    ).to(target)
+    features, training = specs(config, len(X_train))
 
     def sync() -> None:
         if target.type == "cuda":
@@ -254,22 +247,18 @@ def run_torch(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
 
     start = time.perf_counter()
-    features = featurize(rff, X_train, batch_size=args.chunk, device=target, progress=True)
-    head = _torch_head(config, features, y_train, target, progress=True)
+    model, _ = fit_rff_svm(X_train, y_train, features, training, device=target, progress=True)
     sync()
     train_s = time.perf_counter() - start
-    del features
 
     start = time.perf_counter()
-    test_features = featurize(rff, X_test, batch_size=args.chunk, device=target)
-    scores = predict(head, test_features)
+    scores = predict(model, X_test, batch_size=args.chunk)
     sync()
     predict_s = time.perf_counter() - start
     accuracy = float((scores.argmax(1).numpy() == y_test).mean())
 
     if target.type == "cuda":
-        peak = torch.cuda.max_memory_allocated() / 1e9
-        peak_label = f"{peak:.2f} GB (cuda)"
+        peak_label = f"{torch.cuda.max_memory_allocated() / 1e9:.2f} GB (cuda)"
     else:
         peak_label = f"{peak_rss_gb():.2f} GB"
     row = {
@@ -282,31 +271,32 @@ def run_torch(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     if config.get("measure_gemm"):
         # Same shape as the featurisation (rows × 784 @ 784 × D), on a slice of the training set.
         n_ratio = min(len(X_train), 4 * args.chunk)
-        row["gemm_ratio"] = gemm_ratio_torch(rff, X_train[:n_ratio], args.chunk)
+        row["gemm_ratio"] = gemm_ratio_torch(model[0], X_train[:n_ratio], args.chunk)
         row["gemm_shape"] = f"{n_ratio}×784 @ 784×{config['dim']}"
     return row
 
 
 def run_tune(spec: dict[str, Any], args: Any) -> list[dict[str, Any]]:
     """Validation accuracy of the PyTorch RFF SVM for one σ and every C (child process)."""
-    import torch
-
-    from svmkit.torch import RandomFourierFeatures, device, featurize, predict
+    from svmkit.torch import RandomFourierFeatures, device, featurize, fit_linear_svm, predict
 
     config = spec["config"]
     n_fit, n_val = (1500, 500) if args.quick else (args.tune_fit, N_VALIDATION)
     (X, y, _, _), _, _ = load_data(60000, 1, deskew=config.get("deskew", False))
     X_fit, y_fit, X_val, y_val = X[:n_fit], y[:n_fit], X[-n_val:], y[-n_val:]
     target = device(args.device)
+    features, _ = specs(config, n_fit)
     rff = RandomFourierFeatures(
-        784, config["dim"], sigma=config["sigma"], seed=0, normalize=False
-    ).to(target)
+        784, features.output_dim, sigma=features.sigma, seed=features.seed,
+        normalize=features.normalize,
+    ).to(target)  # fmt: skip
     phi_fit = featurize(rff, X_fit, batch_size=args.chunk, device=target)
     phi_val = featurize(rff, X_val, batch_size=args.chunk, device=target)
     results = []
     for C in spec["Cs"]:
-        torch.manual_seed(0)
-        head = _torch_head({**config, "C": C}, phi_fit, y_fit, target, progress=True)
+        # The recipe's second half (fit_rff_svm without the featurisation): one φ for every C.
+        _, training = specs({**config, "C": C}, n_fit)
+        head, _ = fit_linear_svm(phi_fit, y_fit, training, device=target, progress=True)
         accuracy = float((predict(head, phi_val).argmax(1).numpy() == y_val).mean())
         results.append({"sigma": config["sigma"], "C": C, "validation acc": accuracy})
         sys.stderr.write(f"  σ = {config['sigma']:g}, C = {C:g}: validation {accuracy:.4f}\n")
@@ -319,35 +309,20 @@ def run_tune(spec: dict[str, Any], args: Any) -> list[dict[str, Any]]:
 def run_keras(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -> dict[str, Any]:
     import keras
 
-    from svmkit.keras import LinearSVM, MulticlassHinge, RandomFourierFeatures, featurize
+    from svmkit.keras import fit_rff_svm
 
-    keras.utils.set_random_seed(0)
     X_train, y_train, X_test, y_test = data
-    rff = RandomFourierFeatures(config["dim"], sigma=config["sigma"], seed=0)  # plain cos(·)
-    l2 = weight_decay_for(config["C"], config["dim"], len(X_train))  # LinearSVM's l2 is λ
-    head = keras.Sequential([keras.Input((config["dim"],)), LinearSVM(N_CLASSES, l2=l2)])
-    n_steps = config["epochs"] * math.ceil(len(X_train) / config["batch_size"])
-    schedule = keras.optimizers.schedules.ExponentialDecay(
-        config["lr"], decay_steps=n_steps, decay_rate=config["final_lr_fraction"]
-    )
+    features, training = specs(config, len(X_train))
+
+    start = time.perf_counter()
     # steps_per_execution: several steps per call into the backend, same maths, less overhead.
-    head.compile(
-        optimizer=keras.optimizers.Adam(schedule),
-        loss=MulticlassHinge(config["loss"]),
-        steps_per_execution=25,
+    model, _ = fit_rff_svm(
+        X_train, y_train, features, training, progress=True, steps_per_execution=25
     )
-
-    start = time.perf_counter()
-    features = featurize(rff, X_train, batch_size=args.chunk)
-    batches = _shuffled_batches(features, y_train, config["batch_size"])
-    with contextlib.redirect_stdout(sys.stderr):  # Keras' per-epoch log is the progress display
-        head.fit(batches, epochs=config["epochs"], verbose=2)
     train_s = time.perf_counter() - start
-    del features
 
     start = time.perf_counter()
-    test_features = featurize(rff, X_test, batch_size=args.chunk)
-    scores = head.predict(test_features, batch_size=8192, verbose=0)
+    scores = model.predict(X_test, batch_size=args.chunk, verbose=0)
     predict_s = time.perf_counter() - start
     accuracy = float((np.asarray(scores).argmax(1) == y_test).mean())
     gpus = keras.backend.backend() == "tensorflow" and _tf_gpus()
@@ -358,40 +333,6 @@ def run_keras(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
         "test acc": accuracy,
         "peak mem": f"{peak_rss_gb():.2f} GB",
     }
-
-
-def _shuffled_batches_class() -> type:
-    import keras
-
-    class ShuffledBatches(keras.utils.PyDataset):
-        """Mini-batches sliced out of the one feature matrix, reshuffled every epoch.
-
-        ``fit(features, labels)`` would first copy the whole matrix into the backend's own
-        dataset (twice, on TensorFlow: several GB at D = 16 384); slicing batches out of the
-        numpy array, as the PyTorch loop does, keeps the peak memory near the features' size.
-        """
-
-        def __init__(self, X: np.ndarray, y: np.ndarray, batch_size: int, seed: int = 0) -> None:
-            super().__init__()
-            self.X, self.y, self.batch_size = X, y, batch_size
-            self.rng = np.random.default_rng(seed)
-            self.order = self.rng.permutation(len(X))
-
-        def __len__(self) -> int:
-            return math.ceil(len(self.X) / self.batch_size)
-
-        def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-            rows = np.sort(self.order[index * self.batch_size : (index + 1) * self.batch_size])
-            return self.X[rows], self.y[rows]
-
-        def on_epoch_end(self) -> None:
-            self.order = self.rng.permutation(len(self.X))
-
-    return ShuffledBatches
-
-
-def _shuffled_batches(X: np.ndarray, y: np.ndarray, batch_size: int) -> Any:
-    return _shuffled_batches_class()(X, y, batch_size)
 
 
 def _tf_gpus() -> bool:
@@ -711,7 +652,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--C", type=float, default=None, help="C of the RFF SVM (SVC keeps 5)")
     parser.add_argument("--epochs", type=int, default=0, help="epochs of the RFF SVM")
     parser.add_argument("--device", default=None, help="torch device (default: cuda → mps → cpu)")
-    parser.add_argument("--chunk", type=int, default=4096, help="rows per featurisation chunk")
+    parser.add_argument(
+        "--chunk", type=int, default=4096, help="rows per chunk (predict, tuning, GEMM ratio)"
+    )
     parser.add_argument("--tune", action="store_true", help="choose σ and C on a validation split")
     parser.add_argument("--tune-only", action="store_true", help="tune, then stop")
     parser.add_argument("--tune-sigmas", default=",".join(f"{s:g}" for s in TUNE_SIGMAS))

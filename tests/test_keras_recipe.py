@@ -110,15 +110,17 @@ def test_features_are_computed_once_and_batched_without_a_copy(monkeypatch):
         return made[-1]
 
     def recording_fit(self, x=None, *args, **kwargs):
-        fed.append(x)
+        fed.append((x, getattr(x, "X", None)))
         return fit(self, x, *args, **kwargs)
 
     monkeypatch.setattr(recipe, "featurize", recording_featurize)
     monkeypatch.setattr(keras.Model, "fit", recording_fit)
     svk.fit_rff_svm(X_MOONS, Y_MOONS, FEATURES, moons_training(epochs=2))
     assert len(made) == 1 and made[0].dtype == np.float32
-    assert isinstance(fed[0], svk.ArrayBatches)
-    assert fed[0].X is made[0]  # batches are sliced out of the one feature array
+    batches, array = fed[0]
+    assert isinstance(batches, svk.ArrayBatches)
+    assert array is made[0]  # batches are sliced out of the one feature array
+    assert len(batches.X) == 0  # and let go of it after training (tf.data keeps the dataset)
 
 
 def test_featurize_writes_into_one_preallocated_array():
@@ -227,3 +229,22 @@ def test_multiclass_labels_must_be_class_indices():
     training = TrainSpec(loss="ovr", epochs=1)
     with pytest.raises(ValueError, match="y must hold class indices"):
         svk.fit_linear_svm(X_MOONS, Y_MOONS, training)  # −1 is no class index
+
+
+def test_the_feature_array_is_freed_once_the_model_is_returned(monkeypatch):
+    import gc
+    import weakref
+
+    made = []
+    featurize = recipe.featurize
+
+    def recording_featurize(*args, **kwargs):
+        phi = featurize(*args, **kwargs)
+        made.append(weakref.ref(phi))
+        return phi
+
+    monkeypatch.setattr(recipe, "featurize", recording_featurize)
+    model, _ = svk.fit_rff_svm(X_MOONS, Y_MOONS, FEATURES, moons_training(epochs=1))
+    assert model.layers[0].output_dim == FEATURES.output_dim
+    gc.collect()
+    assert made and made[0]() is None  # only the model is left: its memory is free for predict
