@@ -17,7 +17,8 @@ with the global batch: the weights agree to rounding (about 1e-15 in float64). T
 last batch of an epoch is dropped (as ``drop_last=True``), in every world size alike.
 
 Rank 0 writes ``weight``, ``bias``, ``test_accuracy``, the per-epoch ``train_loss``,
-``world_size``, ``seconds`` and the arguments (``args``, JSON) into the ``--out`` file.
+``world_size``, ``seconds``, ``cpu_seconds`` and the arguments (``args``, JSON) into the ``--out``
+file.
 
 Examples
 --------
@@ -462,8 +463,9 @@ def train(args: argparse.Namespace, rendezvous: Rendezvous | None = None) -> dic
     -------
     dict
         ``weight`` (10, D) and ``bias`` (10,) as numpy arrays, ``test_accuracy``, the per-epoch
-        ``train_loss`` (mean objective over all ranks' batches), ``world_size`` and ``seconds``
-        (wall clock of the training and scoring, data loading excluded).
+        ``train_loss`` (mean objective over all ranks' batches), ``world_size``, ``seconds``
+        (wall clock of the training and scoring, data loading excluded) and ``cpu_seconds`` (the
+        CPU time of the same part, summed over the ranks).
 
     Raises
     ------
@@ -485,7 +487,7 @@ def train(args: argparse.Namespace, rendezvous: Rendezvous | None = None) -> dic
     X, y, X_test, y_test = load_data(args, device)
     _start(rendezvous, device, args.timeout)
     try:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         run = _build(args, rendezvous, batch, X.shape[1], device)
         losses = []
         for epoch in range(args.epochs):
@@ -493,6 +495,8 @@ def train(args: argparse.Namespace, rendezvous: Rendezvous | None = None) -> dic
             _LOG.info("epoch %d: objective %.6f", epoch + 1, losses[-1])
         accuracy = _test_accuracy(run, X_test, y_test)
         seconds = time.perf_counter() - start
+        cpu = torch.tensor(time.process_time() - cpu_start, dtype=torch.float64, device=device)
+        cpu_seconds = float(_all_sum(cpu, rendezvous))
     finally:
         if rendezvous.distributed:
             dist.destroy_process_group()
@@ -503,6 +507,7 @@ def train(args: argparse.Namespace, rendezvous: Rendezvous | None = None) -> dic
         "train_loss": np.array(losses),
         "world_size": rendezvous.world_size,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
     }
 
 
