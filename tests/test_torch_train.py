@@ -300,6 +300,12 @@ def test_device_helper():
 _X, _Y = _blobs(8)
 _BAD_FIT_CALLS = [
     ({"model": "svm"}, TypeError, "model"),
+    ({"model": RandomFourierFeatures(2, 1, seed=0)}, ValueError, "no trainable parameters"),
+    (
+        {"model": RandomFourierFeatures(2, 1, seed=0, trainable=True), "weight_decay": 0.1},
+        ValueError,
+        "weight_decay .* no LinearSVM",
+    ),
     ({"X": [[1.0, 2.0]] * 7}, ValueError, "y has 8 labels but X has 7"),
     ({"X": np.full((8, 2), np.nan)}, ValueError, "X contains NaN"),
     ({"X": torch.full((8, 2), float("inf"))}, ValueError, "X contains NaN"),

@@ -83,7 +83,7 @@ def prepare(
     validation_data: Sequence[Any] | None,
     callbacks: list[Any],
 ) -> TrainingState:
-    """Check the data against the model and move them to its device; make the optimiser etc."""
+    """Data checked against the model and put on its device, optimiser, schedule, generator."""
     if device is not None:
         model.to(resolve_device(device))
     target, dtype = model_device_dtype(model)
@@ -98,7 +98,9 @@ def prepare(
     opt, scheduler = _optimizer(model, spec, optimizer)
     decayed = [m.weight for m in model.modules() if isinstance(m, (LinearSVM, nn.Linear))]
     if spec.lam > 0 and not decayed:
-        raise ValueError("weight_decay > 0 but model has no LinearSVM or nn.Linear layer to decay")
+        raise ValueError(
+            "weight_decay (λ, lam) > 0 but model has no LinearSVM or nn.Linear layer to decay"
+        )
     generator = None
     if spec.seed is not None:
         generator = torch.Generator(device=target)
