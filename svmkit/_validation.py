@@ -131,7 +131,7 @@ def check_array(
     if ndim is not None and array.ndim != ndim:
         hint = ""
         if ndim == 2 and array.ndim == 1:
-            hint = "; reshape a single feature with X.reshape(-1, 1)"
+            hint = f"; reshape a single feature with {name}.reshape(-1, 1)"
         shape_text = "(n_samples, n_features)" if ndim == 2 else "(n_samples,)" if ndim == 1 else ""
         raise ValueError(
             f"{name} must be {ndim}-dimensional {shape_text}, got {array.ndim} dimension(s) "

@@ -28,6 +28,35 @@ def _pattern(message: str) -> str:
 
 NUMPY_CASES = [
     (
+        "pair-Y-1d",
+        lambda: k.laplacian_kernel([[0.0]], [0.0, 1.0]),
+        ValueError,
+        "Y must be 2-dimensional (n_samples, n_features), got 1 dimension(s) with shape (2,); "
+        "reshape a single feature with Y.reshape(-1, 1)",
+    ),
+    (
+        "rff-X-1d",
+        lambda: k.random_fourier_features([0.0, 1.0], np.zeros((2, 4)), np.zeros(4), 1.0),
+        ValueError,
+        "X must be 2-dimensional (n_samples, n_features), got 1 dimension(s) with shape (2,); "
+        "reshape a single feature with X.reshape(-1, 1)",
+    ),
+    (
+        "rff-omega-1d",
+        lambda: k.random_fourier_features(np.zeros((1, 2)), np.zeros(4), np.zeros(4), 1.0),
+        ValueError,
+        "omega must be 2-dimensional (n_samples, n_features), got 1 dimension(s) with shape "
+        "(4,); reshape a single feature with omega.reshape(-1, 1)",
+    ),
+    (
+        "kae-X-nan",
+        lambda: k.kernel_approximation_error(
+            [[np.nan]], kernel="gaussian", sigma=1.0, output_dim=4
+        ),
+        ValueError,
+        "X contains NaN or infinity",
+    ),
+    (
         "lambda_from_C-C",
         lambda: o.lambda_from_C(0, 10),
         ValueError,

@@ -262,3 +262,43 @@ def test_orthogonal_features_beat_plain_ones():
 def test_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ------------------------------------------------------------------ issue 14: mutation survivors
+
+
+@pytest.mark.parametrize("kernel", [gaussian_kernel, laplacian_kernel, cauchy_kernel])
+def test_default_length_scale_is_one(kernel):
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    np.testing.assert_array_equal(kernel(X), kernel(X, sigma=1.0))
+    assert not np.allclose(kernel(X), kernel(X, sigma=2.0))
+
+
+def test_gaussian_kernel_never_exceeds_one_despite_rounding():
+    """Far from the origin ‖x‖² + ‖y‖² − 2x·y rounds below 0 for x = y; the clip keeps K ≤ 1."""
+    X = 1e4 + np.random.default_rng(0).normal(size=(20, 3)) * 1e-3
+    K = gaussian_kernel(X)
+    assert K.max() <= 1.0
+    np.testing.assert_array_equal(np.diag(K), 1.0)
+
+
+@pytest.mark.parametrize("kernel", [laplacian_kernel, cauchy_kernel])
+def test_pairwise_kernels_keep_the_common_dtype(kernel):
+    x32, x64 = np.ones((2, 3), np.float32), np.ones((4, 3))
+    assert kernel(x32).dtype == np.float32
+    assert kernel(x32, x64).dtype == kernel(x64, x32).dtype == np.float64
+
+
+def test_approximation_error_is_reproducible_with_a_seed():
+    X = np.random.default_rng(0).normal(size=(10, 2))
+    first = kernel_approximation_error(X, kernel="gaussian", sigma=1.0, output_dim=32, seed=3)
+    again = kernel_approximation_error(X, kernel="gaussian", sigma=1.0, output_dim=32, seed=3)
+    other = kernel_approximation_error(X, kernel="gaussian", sigma=1.0, output_dim=32, seed=4)
+    assert first == again != other
+
+
+def test_phases_follow_their_documented_stream():
+    """β is drawn from ``default_rng([seed, 1])`` (not Ω's stream); unseeded draws differ."""
+    expected = np.random.default_rng([5, 1]).uniform(0.0, 2.0 * np.pi, size=6)
+    np.testing.assert_array_equal(sample_phases(6, seed=5), expected)
+    assert not np.array_equal(sample_phases(6), sample_phases(6))

@@ -86,3 +86,24 @@ def test_conversions_reject_non_positive_values(bad):
         lambda_from_C(bad, 10)
     with pytest.raises(ValueError, match="lam"):
         C_from_lambda(bad, 10)
+
+
+def test_lambda_zero_is_the_plain_mean_hinge():
+    X, y = np.array([[1.0, 0.0], [-1.0, 0.5]]), np.array([1.0, -1.0])
+    w = np.array([0.5, 2.0])
+    hinge = np.maximum(0.0, 1.0 - y * (X @ w + 0.1)).mean()
+    assert primal_objective(X, y, w, 0.1, lam=0.0) == hinge
+    assert primal_objective(X, y, w, 0.1, lam=0.5) == hinge + 0.5 * (w @ w)
+
+
+def test_float32_weights_are_scored_in_float64():
+    """PyTorch and Keras hold float32 weights; the score must not inherit their rounding."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 8)).astype(np.float32)
+    y = np.where(rng.normal(size=50) > 0, 1.0, -1.0)
+    w = rng.normal(size=8).astype(np.float32)
+    X64, w64 = X.astype(np.float64), w.astype(np.float64)
+    reference = np.maximum(0.0, 1.0 - y * (X64 @ w64 - 0.25)).mean() + 1e-3 * (w64 @ w64)
+    assert primal_objective(X, y, w, np.float32(-0.25), lam=1e-3) == pytest.approx(
+        reference, rel=1e-14
+    )
