@@ -150,7 +150,8 @@ def report(modules: list[str], seconds: dict[str, float]) -> int:
         listed = sum(name in explained for name in left)
         took = f"{seconds[module]:.0f} s" if module in seconds else ""
         rows.append((module, len(statuses), killed, len(left), listed, killed, took))
-        survivors += [(name, status, result["diffs"].get(name, "")) for name, status in left.items()]
+        diffs = result["diffs"]
+        survivors += [(name, status, diffs.get(name, "")) for name, status in left.items()]
     print(f"\n{'module':<24} {'mutants':>7} {'killed':>7} {'left':>5} {'in MUTANTS.md':>13} "
           f"{'score':>6} {'time':>6}")  # fmt: skip
     for module, total, killed, left, listed, _, took in rows:
@@ -168,8 +169,8 @@ def report(modules: list[str], seconds: dict[str, float]) -> int:
             mark = "" if name in explained else "  (not in tests/MUTANTS.md)"
             listing.write(f"## {name}: {status}{mark}\n\n```diff\n{diff}\n```\n\n")
     if unexplained:
-        print(f"\n{len(unexplained)} survivors are neither killed nor explained in tests/MUTANTS.md "
-              f"(diffs in {OUT.relative_to(ROOT)}/survivors.md):")  # fmt: skip
+        print(f"\n{len(unexplained)} survivors are neither killed nor explained in "
+              f"tests/MUTANTS.md (diffs in {OUT.relative_to(ROOT)}/survivors.md):")  # fmt: skip
         print("\n".join(f"  {name} ({status})" for name, status, _ in sorted(unexplained)))
     return len(unexplained)
 

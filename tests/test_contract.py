@@ -101,6 +101,7 @@ def test_the_same_contract_and_seed_give_the_same_features(kernel, normalize):
     ],
 )
 def test_both_layers_reject_bad_features_with_the_same_error(arguments, name, error):
+    arguments = dict(arguments)  # the parameters are shared by every run of the test
     with pytest.raises(error, match=name) as from_spec:
         FeatureSpec(output_dim=arguments.pop("output_dim", 8), **arguments)
     output_dim = 0 if name == "output_dim" else 8
