@@ -49,7 +49,8 @@ MODULES: dict[str, list[str]] = {
     "svmkit/objective.py": ["tests/test_objective.py", _NUMPY_MESSAGES],
     "svmkit/kernels.py": ["tests/test_kernels.py", "tests/test_rbf_sampler.py", _NUMPY_MESSAGES],
     "svmkit/contract.py": [
-        "tests/test_contract.py", _NUMPY_MESSAGES, _FRAMEWORK_MESSAGES, "-k", _NOT_IN_PROCESS,
+        "tests/test_contract.py", "tests/test_contract_values.py", _NUMPY_MESSAGES,
+        _FRAMEWORK_MESSAGES, "-k", _NOT_IN_PROCESS,
     ],
     "svmkit/dual.py": ["tests/test_dual.py", _NUMPY_MESSAGES],
     "svmkit/data.py": ["tests/test_data.py", "tests/test_mnist.py", _NUMPY_MESSAGES],
