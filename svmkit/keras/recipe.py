@@ -12,9 +12,10 @@ The twin of :func:`svmkit.torch.fit_rff_svm`, and like it read from the contract
 3. return ``keras.Sequential([Input, features, head])``, which predicts from raw inputs.
 
 ``model.fit(features, labels)`` would first copy the whole feature matrix into the backend's own
-dataset (tf.data holds it twice), several GB at MNIST's size; slicing batches out of the numpy
-array, as the PyTorch loop does, keeps the peak memory near the size of the features. Shuffling
-uses ``np.random.default_rng(training.seed)`` and never reseeds anything global.
+dataset, several GB at MNIST's size; slicing batches out of the numpy array, as the PyTorch loop
+does, keeps the peak memory near the size of the features (on MNIST at D = 16 384, within 10 % of
+the PyTorch recipe's). Shuffling uses ``np.random.default_rng(training.seed)`` and never reseeds
+anything global.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ __all__ = ["ArrayBatches", "fit_linear_svm", "fit_rff_svm"]
 # Rows per featurisation chunk: about 16 MB of features per chunk. The backend's temporaries (the
 # phase, its cosine) are each a chunk's size, and freed chunks of tens of MB linger in the C
 # allocator's arenas: on MNIST at D = 16 384 chunks of 2048 rows left about 0.8 GB of resident
-# memory on top of the 3.9 GB feature array, chunks of 256 rows none, at the same speed.
+# memory on top of the 3.9 GB feature array, chunks of 256 rows none, at about the same speed.
 _CHUNK_BYTES = 2**24
 
 
