@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.svm import SVC
@@ -124,8 +126,19 @@ def test_weight_from_alpha_matches_chapter_2s_pytorch_sgd():
     dual = solve_dual(X, y, C=C, tol=TOL)
     torch.manual_seed(0)
     model = LinearSVM(2)
-    fit(model, X, y, loss="hinge", epochs=50, batch_size=32, lr=0.1, lr_decay=0.999,
-        weight_decay=lam, seed=0, progress=False)
+    fit(
+        model,
+        X,
+        y,
+        loss="hinge",
+        epochs=50,
+        batch_size=32,
+        lr=0.1,
+        lr_decay=0.999,
+        weight_decay=lam,
+        seed=0,
+        progress=False,
+    )
     w_sgd = model.weight.detach().numpy()[0].astype(np.float64)
     b_sgd = float(model.bias.detach()[0])
     assert np.abs(dual.weight - w_sgd).max() < 5e-3, (dual.weight, w_sgd)
@@ -158,8 +171,9 @@ def test_labels_0_1_callable_kernel_and_laplacian():
     K = laplacian_kernel(X, sigma=0.7)
     svc = SVC(kernel="precomputed", C=C, tol=TOL).fit(K, y)
     assert abs(ours.bias - svc.intercept_[0]) <= 1e-3
-    assert np.isclose(ours.dual_objective, _dual_objective(_svc_alpha(svc, len(X)), y, K),
-                      rtol=1e-4)
+    assert np.isclose(
+        ours.dual_objective, _dual_objective(_svc_alpha(svc, len(X)), y, K), rtol=1e-4
+    )
 
 
 def test_default_sigma_is_sklearns_gamma_scale():
@@ -225,3 +239,104 @@ def test_decision_function_and_kkt_violations_check_their_inputs():
         kkt_violations([0.0, 1.0], [1, -1, 1], [0.0, 1.0, 2.0], C=1.0)
     with pytest.raises(ValueError, match=r"alpha must lie in \[0, C\]"):
         kkt_violations([0.0, 2.0], [1, -1], [0.0, 1.0], C=1.0)
+
+
+# ------------------------------------------------------------------ issue 14: mutation survivors
+
+
+def _reference_pair(alpha, y, gradient, K, C):
+    """Fan, Chen and Lin's (2005) second-order working-set selection, written out with loops."""
+    n = len(y)
+    score = [-y[t] * gradient[t] for t in range(n)]
+    up = [t for t in range(n) if (alpha[t] < C if y[t] > 0 else alpha[t] > 0)]
+    low = [t for t in range(n) if (alpha[t] > 0 if y[t] > 0 else alpha[t] < C)]
+    i = max(up, key=lambda t: score[t])
+    violation = score[i] - min(score[t] for t in low)
+    best, best_gain = None, np.inf
+    for t in low:
+        b = score[i] - score[t]
+        if b <= 0:
+            continue
+        a = K[i, i] + K[t, t] - 2.0 * K[i, t]
+        gain = -(b * b) / (a if a > 0 else 1e-12)  # LIBSVM's TAU for a flat pair
+        if gain < best_gain:
+            best, best_gain = t, gain
+    return i, best, violation
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_working_set_selection_is_libsvms_second_order_rule(seed):
+    from svmkit.dual import _select_pair
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(12, 2))
+    X[3] = X[7]  # two identical points: a flat pair (a = 0)
+    y = np.where(rng.normal(size=12) > 0, 1.0, -1.0)
+    C = 1.0
+    alpha = np.clip(rng.uniform(-0.5, 1.5, size=12), 0.0, C)  # some at 0, some at C
+    K = gaussian_kernel(X, sigma=1.5) if seed % 2 else X @ X.T
+    gradient = (y[:, None] * y[None, :] * K) @ alpha - 1.0
+    with np.errstate(all="raise"):
+        i, j, violation = _select_pair(alpha, y, gradient, K, C)
+    expected_i, expected_j, expected_violation = _reference_pair(alpha, y, gradient, K, C)
+    assert (i, j) == (expected_i, expected_j)
+    assert violation == pytest.approx(expected_violation, rel=1e-12)
+
+
+def test_flat_pair_gets_the_largest_gain():
+    """A pair of identical points (a = 0) steps to the box boundary: it is chosen first."""
+    from svmkit.dual import _select_pair
+
+    y = np.array([1.0, 1.0, -1.0])
+    K = np.array([[1.0, 1.0, 0.2], [1.0, 1.0, 0.2], [0.2, 0.2, 1.0]])
+    alpha = np.array([0.0, 0.5, 0.5])
+    gradient = np.array([-2.0, 0.5, 0.1])
+    with np.errstate(all="raise"):
+        i, j, _ = _select_pair(alpha, y, gradient, K, 1.0)
+    assert (i, j) == (0, 1)
+
+
+def test_bound_support_vectors_violate_by_their_excess_margin():
+    # α = C needs m ≤ 1: m = 1.5 violates by 0.5, m = 2.5 by 1.5; α = 0 needs m ≥ 1.
+    violations = kkt_violations([1.0, 1.0, 0.0], [1, -1, 1], [1.5, -2.5, 0.25], C=1.0)
+    np.testing.assert_allclose(violations, [0.5, 1.5, 0.75])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ([[0.0, 1.0]], [1, -1], [0.0, 1.0]),
+            "alpha must be 1-dimensional (n_samples,), got 2 dimension(s) with shape (1, 2)",
+        ),
+        (
+            ([0.0, 1.0], [1, -1], [[0.0, 1.0]]),
+            "z must be 1-dimensional (n_samples,), got 2 dimension(s) with shape (1, 2)",
+        ),
+        (
+            ([0.0, 1.0], [1, 2], [0.0, 1.0]),
+            "y must hold two classes labelled {-1, +1} or {0, 1}, got values [1, 2]",
+        ),
+        (([0.0, 1.0], [1, -1], [0.0, np.nan]), "z contains NaN or infinity"),
+        (([0.0, np.inf], [1, -1], [0.0, 1.0]), "alpha contains NaN or infinity"),
+        (([0.0, 2.0], [1, -1], [0.0, 1.0]), "alpha must lie in [0, C] = [0, 1.5]"),
+        (
+            ([0.0], [1, -1], [0.0, 1.0]),
+            "alpha, y and z must have the same length, got (1,), (2,), (2,)",
+        ),
+    ],
+)
+def test_kkt_violations_messages_name_the_argument(arguments, message):
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        kkt_violations(*arguments, C=1.5)
+
+
+def test_decision_function_messages_and_dtypes():
+    solution = solve_dual(X_OK, Y_OK)
+    with pytest.raises(ValueError, match=r"^X must be 2-dimensional \(n_samples, n_features\)"):
+        solution.decision_function([0.0, 1.0])
+    z32 = solution.decision_function(np.asarray(X_OK, dtype=np.float32))
+    assert z32.dtype == np.float64
+    np.testing.assert_allclose(z32, solution.decision_function(X_OK), rtol=1e-6)
+    kkt = kkt_violations(np.zeros(2, np.float32), [1, -1], np.ones(2, np.float32), C=1.0)
+    assert kkt.dtype == np.float64
