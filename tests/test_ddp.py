@@ -29,7 +29,8 @@ def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARIABLES}
     env.update(
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-        SVMKIT_OFFLINE="1", GLOO_SOCKET_IFNAME="lo", OMP_NUM_THREADS="1",
+        SVMKIT_OFFLINE="1", OMP_NUM_THREADS="1",
+        GLOO_SOCKET_IFNAME="lo0" if sys.platform == "darwin" else "lo",
     )  # fmt: skip
     env.update(extra)
     return env
