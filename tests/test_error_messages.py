@@ -852,3 +852,53 @@ def test_framework_messages_are_exact(index):
     assert name == FRAMEWORK_IDS[index]
     with pytest.raises(error, match=_pattern(message)):
         call()
+
+
+_X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+_Y = np.array([0, 1, 1, 0])
+
+
+def _fit(**params):
+    from svmkit.estimator import SVMClassifier
+
+    return lambda y=_Y: SVMClassifier(**params).fit(_X, y)
+
+
+ESTIMATOR_CASES = [
+    ("C", _fit(C=0), ValueError, "C must be a finite number > 0, got 0"),
+    ("kernel", _fit(kernel="poly"), ValueError,
+     "kernel must be one of 'linear', 'rbf', 'laplacian'; got 'poly'"),
+    ("n_components", _fit(n_components=0), ValueError,
+     "n_components must be a positive integer, got 0"),
+    ("loss", _fit(loss="log"), ValueError,
+     "loss must be one of 'hinge', 'squared_hinge'; got 'log'"),
+    ("backend", _fit(backend="jax"), ValueError,
+     "backend must be one of 'torch', 'keras'; got 'jax'"),
+    ("max_epochs", _fit(max_epochs=0), ValueError, "max_epochs must be a positive integer, got 0"),
+    ("batch_size", _fit(batch_size=0), ValueError, "batch_size must be a positive integer, got 0"),
+    ("learning_rate", _fit(learning_rate=-1.0), ValueError,
+     "learning_rate must be a finite number > 0, got -1.0"),
+    ("gamma-name", _fit(gamma="wide"), ValueError,
+     "gamma must be one of 'scale', 'auto'; got 'wide'"),
+    ("gamma-value", _fit(gamma=-1.0), ValueError, "gamma must be a finite number > 0, got -1.0"),
+    ("orthogonal-type", _fit(orthogonal=1), TypeError, "orthogonal must be True or False, got 1"),
+    ("orthogonal-kernel", _fit(kernel="laplacian", orthogonal=True), ValueError,
+     "orthogonal random features need kernel='rbf', got kernel='laplacian'"),
+    ("device", _fit(device="quantum", max_epochs=1), ValueError,
+     "device 'quantum' is not usable: …"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [case[1:] for case in ESTIMATOR_CASES],
+    ids=[case[0] for case in ESTIMATOR_CASES],
+)
+def test_estimator_messages_are_exact(call, error, message):
+    with pytest.raises(error, match=_pattern(message)):
+        call()
+
+
+def test_estimator_single_class_message():
+    with pytest.raises(ValueError, match=r"^y has a single class \(.*0.*\); SVMClassifier needs"):
+        _fit()(np.zeros(4))
