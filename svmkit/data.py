@@ -643,7 +643,8 @@ def flatten_images(images: Any) -> np.ndarray:
             f"images must have shape (n_samples, height, width) or (n_samples, n_pixels), "
             f"got shape {array.shape}"
         )
-    flat = array.reshape(array.shape[0], -1)
+    # Not reshape(n, -1): that cannot infer the pixel count of an empty stack.
+    flat = array.reshape(array.shape[0], int(np.prod(array.shape[1:])))
     if array.dtype.kind in "biu":
         if flat.size and (flat.min() < 0 or flat.max() > 255):
             raise ValueError("images must hold integer pixel values in 0..255")

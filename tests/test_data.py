@@ -7,6 +7,7 @@ import pytest
 from sklearn import datasets
 
 from svmkit import data
+from svmkit.data import deskew, flatten_images, make_blobs, make_circles, make_moons, make_xor
 
 GENERATORS = [data.make_blobs, data.make_moons, data.make_circles, data.make_xor]
 
@@ -150,3 +151,96 @@ def test_deskew_bad_input_names_the_argument(images, error, match):
 def test_deskew_rejects_a_bad_chunk_size():
     with pytest.raises(ValueError, match="chunk_size"):
         data.deskew(np.zeros((1, 4, 4)), chunk_size=0)
+
+
+# ------------------------------------------------------------------ issue 14: mutation survivors
+
+
+def _reference_deskew(image: np.ndarray) -> np.ndarray:
+    """deskew's documented map, through scipy's bilinear affine_transform (zeros outside)."""
+    from scipy import ndimage
+
+    height, width = image.shape
+    rows, cols = np.indices(image.shape, dtype=np.float64)
+    mass = max(image.sum(), 1e-6)
+    row_mean, col_mean = (image * rows).sum() / mass, (image * cols).sum() / mass
+    row_var = (image * (rows - row_mean) ** 2).sum() / mass
+    slant = (image * (rows - row_mean) * (cols - col_mean)).sum() / mass / max(row_var, 1e-6)
+    r0, c0 = (height - 1) / 2, (width - 1) / 2
+    # input (r, c) = (r + r̄ − r₀, c + c̄ − c₀ + α (r − r₀)) for output (r, c)
+    matrix = np.array([[1.0, 0.0], [slant, 1.0]])
+    offset = np.array([row_mean - r0, col_mean - c0 - slant * r0])
+    moved = ndimage.affine_transform(image, matrix, offset, order=1, mode="grid-constant")
+    return np.clip(moved, 0.0, 1.0)
+
+
+def _test_images() -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    sparse = (rng.random((28, 28)) < 0.15) * rng.random((28, 28))
+    stroke = np.zeros((9, 12))
+    for row in range(9):  # a slanted stroke in a wide, non-square image
+        stroke[row, 2 + row // 2] = 1.0
+        stroke[row, 3 + row // 2] = 0.5
+    faint = 0.01 * (rng.random((10, 10)) < 0.3)  # total intensity below 1
+    flat = np.zeros((8, 8))
+    flat[3, 1:6] = 0.8  # one row: no vertical spread at all
+    blob = np.zeros((8, 8))
+    blob[4:6, 2:5] = [[0.2, 0.9, 0.4], [0.7, 0.3, 1.0]]  # row variance below 1
+    return [sparse, stroke, faint, flat, blob]
+
+
+@pytest.mark.parametrize("index", range(5), ids=["sparse", "stroke", "faint", "flat", "blob"])
+def test_deskew_matches_a_bilinear_affine_reference(index):
+    image = _test_images()[index]
+    got = deskew(image[None].astype(np.float32))[0]
+    np.testing.assert_allclose(got, _reference_deskew(image), rtol=0, atol=2e-4)
+
+
+def test_deskew_chunks_and_dtypes_agree():
+    images = np.stack([_test_images()[0]] * 5)
+    whole = deskew(images)
+    np.testing.assert_array_equal(deskew(images, chunk_size=2), whole)
+    np.testing.assert_allclose(deskew(images.astype(np.float32)), whole, atol=1e-6)
+    as_uint8 = np.round(images * 255).astype(np.uint8)
+    np.testing.assert_allclose(deskew(as_uint8), deskew(as_uint8 / 255.0), atol=1e-6)
+    assert deskew(as_uint8).dtype == np.float32
+
+
+def test_flatten_images_edges():
+    assert flatten_images(np.zeros((0, 28, 28), np.uint8)).shape == (0, 784)
+    assert flatten_images(np.zeros((2, 3), np.float64)).dtype == np.float32
+    np.testing.assert_array_equal(flatten_images(np.ones((1, 2, 2))), np.ones((1, 4)))
+    np.testing.assert_array_equal(flatten_images(np.zeros((1, 2))), np.zeros((1, 2)))
+    with pytest.raises(TypeError, match=r"^images must contain real numbers"):
+        flatten_images(np.array([["a", "b"]]))
+
+
+@pytest.mark.parametrize(
+    ("make", "defaults"),
+    [
+        (make_moons, dict(n_samples=512, noise=0.1, seed=0)),
+        (make_circles, dict(n_samples=512, noise=0.08, factor=0.5, seed=0)),
+        (make_xor, dict(n_samples=512, noise=0.35, seed=0)),
+        (make_blobs, dict(n_samples=1024, spread=1.2, seed=1)),
+    ],
+)
+def test_documented_defaults(make, defaults):
+    for got, expected in zip(make(), make(**defaults), strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_circles_noise_and_factor_are_used():
+    X, y = make_circles(200, noise=0.0, factor=0.3, seed=0)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    assert np.ptp(radius[y > 0]) < 1e-5 and np.ptp(radius[y < 0]) < 1e-5
+    assert radius[y > 0].mean() / radius[y < 0].mean() == pytest.approx(0.3, rel=1e-5)
+    noisy, labels = make_circles(200, noise=0.1, factor=0.3, seed=0)
+    assert np.ptp(np.hypot(noisy[labels > 0, 0], noisy[labels > 0, 1])) > 0.1
+
+
+def test_xor_corners_are_the_four_unit_diagonals():
+    X, _ = make_xor(8, noise=0.0, seed=0)
+    np.testing.assert_allclose(np.abs(X), 1.0, rtol=1e-6)  # ±1 corners, standardised
+    assert sorted(map(tuple, np.sign(X).astype(int).tolist())) == sorted(
+        [(1, 1), (1, 1), (-1, -1), (-1, -1), (1, -1), (1, -1), (-1, 1), (-1, 1)]
+    )
