@@ -29,6 +29,7 @@ import ast
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -141,7 +142,13 @@ def _explained() -> set[str]:
     return set(_MUTANT_NAME.findall(listing.read_text())) if listing.is_file() else set()
 
 
-def report(modules: list[str], seconds: dict[str, float]) -> int:
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of the finished child processes: mutmut and its workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report(modules: list[str], seconds: dict[str, float], cpu: dict[str, float]) -> int:
     """Print the score table and write the survivors' diffs; return the unexplained survivors."""
     explained = _explained()
     rows, survivors = [], []
@@ -155,21 +162,23 @@ def report(modules: list[str], seconds: dict[str, float]) -> int:
         left = {name: status for name, status in statuses.items() if status not in _KILLED}
         listed = sum(name in explained for name in left)
         took = f"{seconds[module]:.0f} s" if module in seconds else ""
+        took += f" ({cpu[module]:.0f} s CPU)" if module in cpu else ""
         rows.append((module, len(statuses), killed, len(left), listed, killed, took))
         diffs = result["diffs"]
         survivors += [(name, status, diffs.get(name, "")) for name, status in left.items()]
     print(f"\n{'module':<24} {'mutants':>7} {'killed':>7} {'left':>5} {'in MUTANTS.md':>13} "
-          f"{'score':>6} {'time':>6}")  # fmt: skip
+          f"{'score':>6}  time (CPU time of mutmut and its workers)")  # fmt: skip
     for module, total, killed, left, listed, _, took in rows:
         score = f"{killed / total:.1%}" if total else "-"
-        print(f"{module:<24} {total:>7} {killed:>7} {left:>5} {listed:>13} {score:>6} {took:>6}")
+        print(f"{module:<24} {total:>7} {killed:>7} {left:>5} {listed:>13} {score:>6}  {took}")
     total = sum(row[1] for row in rows)
     if total:
         killed = sum(row[2] for row in rows)
         print(f"{'all':<24} {total:>7} {killed:>7} {total - killed:>5} "
-              f"{sum(row[4] for row in rows):>13} {killed / total:.1%} "
-              f"{sum(seconds.values()):>4.0f} s")  # fmt: skip
+              f"{sum(row[4] for row in rows):>13} {killed / total:>6.1%}  "
+              f"{sum(seconds.values()):.0f} s ({sum(cpu.values()):.0f} s CPU)")  # fmt: skip
     unexplained = [item for item in survivors if item[0] not in explained]
+    OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / "survivors.md", "w") as listing:
         for name, status, diff in sorted(survivors):
             mark = "" if name in explained else "  (not in tests/MUTANTS.md)"
@@ -186,7 +195,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--mutmut"]:
         return _run_mutmut(argv[1])
     if argv[:1] == ["--report"]:
-        report(list(MODULES), {})
+        report(list(MODULES), {}, {})
         return 0
     chosen = argv or list(MODULES)
     unknown = sorted(set(chosen) - set(MODULES))
@@ -194,23 +203,25 @@ def main(argv: list[str]) -> int:
         print(f"no test selection for {', '.join(unknown)}; add it to MODULES", file=sys.stderr)
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    seconds = {}
+    seconds: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     for module in chosen:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
         log = OUT / (module.replace("/", ".") + ".log")
         print(f"mutating {module} (log: {log.relative_to(ROOT)})", flush=True)
-        start = time.perf_counter()
+        start, used = time.perf_counter(), _cpu_seconds()
         with open(log, "w") as output:
             status = subprocess.run(
                 [sys.executable, __file__, "--mutmut", module],
                 stdout=output, stderr=subprocess.STDOUT, check=False,
             ).returncode  # fmt: skip
         seconds[module] = time.perf_counter() - start
+        cpu[module] = _cpu_seconds() - used
         if status != 0:
             print(f"mutmut failed on {module} (exit status {status}); see {log}", file=sys.stderr)
             return status
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    report(chosen, seconds)
+    report(chosen, seconds, cpu)
     return 0
 
 
