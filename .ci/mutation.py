@@ -76,16 +76,28 @@ MODULES: dict[str, list[str]] = {
     ],
 }  # fmt: skip
 
+#: Functions left unmutated, with the reason: they hold no number a reader learns from.
+SKIP: dict[str, tuple[str, ...]] = {
+    # the network download (pooch does the hashing and the writing) and where the cache lives
+    "svmkit/data.py": ("_download", "mnist_cache_dir", "_is_offline"),
+}
+
 # The ``__init__`` of classes derived from these is left alone (see the module docstring).
 _SIGNATURE_READERS = ("keras.", "BaseEstimator", "ClassifierMixin")
 _KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 _MUTANT_NAME = re.compile(r"svmkit\.[\w.ǁ]+__mutmut_\d+")
 
 
-def _frozen_init_lines(source: str) -> set[int]:
-    """Line numbers of ``def __init__`` in classes whose base Keras or scikit-learn inspects."""
-    lines = set()
-    for node in ast.walk(ast.parse(source)):
+def _frozen_init_lines(source: str, skip: tuple[str, ...] = ()) -> set[int]:
+    """Line numbers of ``def __init__`` in classes whose base Keras or scikit-learn inspects,
+    and of the functions named in ``skip``."""
+    tree = ast.parse(source)
+    lines = {
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name in skip
+    }
+    for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and any(
             reader in ast.unparse(base) for base in node.bases for reader in _SIGNATURE_READERS
         ):
@@ -110,7 +122,8 @@ def _run_mutmut(module: str) -> int:
 
     def get_ignored_lines(filename, source, metadata_wrapper, coverage_excluded_lines=None):
         ignored = original(filename, source, metadata_wrapper, coverage_excluded_lines)
-        ignored.ignore_node_lines = set(ignored.ignore_node_lines) | _frozen_init_lines(source)
+        frozen = _frozen_init_lines(source, SKIP.get(module, ()))
+        ignored.ignore_node_lines = set(ignored.ignore_node_lines) | frozen
         return ignored
 
     pragma_handling.get_ignored_lines = file_mutation.get_ignored_lines = get_ignored_lines
