@@ -244,3 +244,13 @@ def test_xor_corners_are_the_four_unit_diagonals():
     assert sorted(map(tuple, np.sign(X).astype(int).tolist())) == sorted(
         [(1, 1), (1, 1), (-1, -1), (-1, -1), (1, -1), (1, -1), (-1, 1), (-1, 1)]
     )
+
+
+def test_two_samples_are_enough_and_a_constant_feature_stays_centred():
+    X, y = make_moons(2, noise=0.0, seed=0)
+    assert X.shape == (2, 2) and sorted(y.tolist()) == [-1.0, 1.0]
+    with pytest.raises(ValueError, match=r"^n_samples must be at least 2, got 1$"):
+        make_moons(1)
+    X, y = data._standardised(np.array([[1.0, 5.0], [1.0, 7.0]]), np.array([0, 1]))
+    np.testing.assert_array_equal(X, [[0.0, -1.0], [0.0, 1.0]])
+    np.testing.assert_array_equal(y, [-1.0, 1.0])

@@ -11,6 +11,7 @@ import importlib.metadata
 import importlib.util
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -360,3 +361,38 @@ def test_killed_first_writer_leaves_no_target(tmp_path, fast_conversion, no_netw
     assert len(fast_conversion) == 1  # nothing usable was cached: the loader rebuilt it
     assert arrays[1][:3].tolist() == [5, 0, 4]
     assert "mnist.npz" in _files(cache) and "mnist.npz.sha256" in _files(cache)
+
+
+def _fake_mnist(**changes):
+    arrays = {key: np.zeros(shape, np.uint8) for key, shape in data._MNIST_SHAPES.items()}
+    arrays.update(changes)
+    return {key: value for key, value in arrays.items() if value is not None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"x_test": None}, "MNIST arrays lack 'x_test'"),
+        (
+            {"x_train": np.zeros((60000, 28, 28), np.float32)},
+            "MNIST x_train has shape (60000, 28, 28) and dtype float32, "
+            "expected (60000, 28, 28) and uint8",
+        ),
+        (
+            {"y_test": np.zeros(9999, np.uint8)},
+            "MNIST y_test has shape (9999,) and dtype uint8, expected (10000,) and uint8",
+        ),
+        ({"y_train": np.full(60000, 10, np.uint8)}, "MNIST labels must lie in 0..9"),
+        ({"y_test": np.full(10000, 10, np.uint8)}, "MNIST labels must lie in 0..9"),
+    ],
+)
+def test_mnist_arrays_are_checked_one_by_one(changes, message):
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        data._check_mnist_arrays(_fake_mnist(**changes))
+
+
+def test_mnist_arrays_come_back_in_keras_order():
+    arrays = _fake_mnist(y_train=np.full(60000, 9, np.uint8))
+    x_train, y_train, x_test, y_test = data._check_mnist_arrays(arrays)
+    assert x_train is arrays["x_train"] and y_train is arrays["y_train"]
+    assert x_test is arrays["x_test"] and y_test is arrays["y_test"]
