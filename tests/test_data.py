@@ -254,3 +254,11 @@ def test_two_samples_are_enough_and_a_constant_feature_stays_centred():
     X, y = data._standardised(np.array([[1.0, 5.0], [1.0, 7.0]]), np.array([0, 1]))
     np.testing.assert_array_equal(X, [[0.0, -1.0], [0.0, 1.0]])
     np.testing.assert_array_equal(y, [-1.0, 1.0])
+
+
+def test_deskew_processes_each_chunk_once(monkeypatch):
+    calls = []
+    chunk = data._deskew_chunk
+    monkeypatch.setattr(data, "_deskew_chunk", lambda x: calls.append(len(x)) or chunk(x))
+    deskew(np.zeros((5, 4, 4), np.uint8), chunk_size=2)
+    assert calls == [2, 2, 1]
