@@ -56,14 +56,19 @@ MODULES: dict[str, list[str]] = {
     # (chapter 2's SGD comparison trains for seconds and checks the primal side, not SMO)
     "svmkit/dual.py": ["tests/test_dual.py", _NUMPY_MESSAGES, "-k", "not pytorch_sgd"],
     "svmkit/data.py": ["tests/test_data.py", "tests/test_mnist.py", _NUMPY_MESSAGES],
-    "svmkit/torch/losses.py": ["tests/test_torch_losses.py", _FRAMEWORK_MESSAGES],
-    "svmkit/torch/layers.py": [
-        "tests/test_torch_layers.py", "tests/test_rbf_sampler.py", _FRAMEWORK_MESSAGES,
+    "svmkit/torch/losses.py": [
+        "tests/test_torch_losses.py", "tests/test_twin_values.py", _FRAMEWORK_MESSAGES,
     ],
-    "svmkit/keras/losses.py": ["tests/test_keras_losses.py", _FRAMEWORK_MESSAGES],
+    "svmkit/torch/layers.py": [
+        "tests/test_torch_layers.py", "tests/test_twin_values.py", "tests/test_rbf_sampler.py",
+        _FRAMEWORK_MESSAGES,
+    ],
+    "svmkit/keras/losses.py": [
+        "tests/test_keras_losses.py", "tests/test_twin_values.py", _FRAMEWORK_MESSAGES,
+    ],
     "svmkit/keras/layers.py": [
         "tests/test_keras_layers.py", "tests/test_keras_phases.py", "tests/test_rbf_sampler.py",
-        _FRAMEWORK_MESSAGES,
+        "tests/test_twin_values.py", _FRAMEWORK_MESSAGES,
     ],
     # (scikit-learn's check_estimator battery takes most of the time; its input checks are
     # scikit-learn's validate_data, not svmkit's numbers)

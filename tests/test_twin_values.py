@@ -1,0 +1,95 @@
+"""Values of the twins' layers and losses that mutation testing found unchecked (issue 14).
+
+The label rule (0 means −1), the (n, 1) label column of the multiclass loss, the dtype of a
+loss, the defaults of ``rff_svm``, the clamp of a trainable σ and the margin 2/‖w‖.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from svmkit.torch import LinearSVM, RandomFourierFeatures, rff_svm  # noqa: E402
+from svmkit.torch.losses import (  # noqa: E402
+    hinge_loss,
+    multiclass_hinge_loss,
+    squared_hinge_loss,
+)
+
+Z = torch.tensor([2.0, 0.5, -0.25, -3.0])
+
+
+@pytest.mark.parametrize("loss", [hinge_loss, squared_hinge_loss])
+def test_torch_zero_labels_mean_minus_one(loss):
+    signed = torch.tensor([1.0, -1.0, 1.0, -1.0])
+    zero_one = torch.tensor([1, 0, 1, 0])
+    assert loss(Z, zero_one).item() == pytest.approx(loss(Z, signed).item(), rel=1e-7)
+    # by hand: margins 2, −0.5, −0.25, 3 → hinge 0, 1.5, 1.25, 0
+    expected = [0.0, 1.5, 1.25, 0.0]
+    if loss is squared_hinge_loss:
+        expected = [value**2 for value in expected]
+    assert loss(Z, zero_one).item() == pytest.approx(float(np.mean(expected)), rel=1e-7)
+
+
+def test_torch_loss_keeps_the_dtype_of_the_scores():
+    y = torch.tensor([1.0, -1.0, 1.0, -1.0], dtype=torch.float64)
+    assert hinge_loss(Z, y).dtype == torch.float32
+    assert hinge_loss(Z.double(), y.float()).dtype == torch.float64
+
+
+@pytest.mark.parametrize("kind", ["ovr", "squared_ovr", "crammer_singer"])
+def test_torch_multiclass_accepts_a_label_column(kind):
+    z = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.3, 0.2], [-1.0, 2.0, 0.5]])
+    y = torch.tensor([0, 2, 1])
+    column = multiclass_hinge_loss(z, y[:, None], kind=kind)
+    assert column.item() == multiclass_hinge_loss(z, y, kind=kind).item()
+    assert column.item() != multiclass_hinge_loss(z, torch.tensor([1, 0, 2]), kind=kind).item()
+
+
+def test_margin_width_is_two_over_the_norm():
+    svm = LinearSVM(2)
+    with torch.no_grad():
+        svm.weight.copy_(torch.tensor([[0.6, 0.8]]))  # ‖w‖ = 1
+        svm.weight.mul_(4.0)  # ‖w‖ = 4
+    assert svm.margin_width() == pytest.approx(0.5)
+
+
+def test_linear_svm_honours_dtype():
+    svm = LinearSVM(3, 2, dtype=torch.float64)
+    assert svm.weight.dtype == svm.bias.dtype == torch.float64
+
+
+def test_forward_message_names_the_feature_axis():
+    layer = RandomFourierFeatures(3, 8, seed=0)
+    with pytest.raises(ValueError, match=r"^x has 5 features but the layer expects in_features=3$"):
+        layer(torch.zeros(2, 4, 5))
+    assert layer(torch.zeros(2, 4, 3)).shape == (2, 4, 8)
+
+
+def test_trainable_sigma_is_clamped_at_one_millionth_only():
+    X = torch.randn(4, 2, generator=torch.Generator().manual_seed(0))
+    layer = RandomFourierFeatures(2, 16, sigma=0.5, trainable=True, seed=0)
+    fixed = RandomFourierFeatures(2, 16, sigma=0.5, seed=0)
+    torch.testing.assert_close(layer(X), fixed(X))  # 0.5 is not clamped
+    with torch.no_grad():
+        layer.sigma.fill_(-2.0)
+    tiny = RandomFourierFeatures(2, 16, sigma=1e-6, seed=0)
+    torch.testing.assert_close(layer(X), tiny(X))
+
+
+def test_rff_svm_defaults_and_pass_through():
+    model = rff_svm(3, seed=4)
+    assert model[0].output_dim == 1024 and model[1].out_features == 1
+    assert model[0].trainable is False and model[0].orthogonal is False
+    torch.testing.assert_close(model[0].omega, RandomFourierFeatures(3, 1024, seed=4).omega)
+    other = rff_svm(3, n_classes=4, output_dim=8, trainable=True, orthogonal=True, seed=1)
+    assert other[1].out_features == 4 and other[0].output_dim == 8
+    assert other[0].trainable is True and other[0].orthogonal is True
+    assert isinstance(other[0].sigma, torch.nn.Parameter)
+    with pytest.raises(ValueError, match=r"^n_classes must be a positive integer, got 0$"):
+        rff_svm(3, n_classes=0)
+    assert math.isclose(rff_svm(3, sigma=2.5, output_dim=4, seed=0)[0].sigma.item(), 2.5)
