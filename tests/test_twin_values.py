@@ -93,3 +93,59 @@ def test_rff_svm_defaults_and_pass_through():
     with pytest.raises(ValueError, match=r"^n_classes must be a positive integer, got 0$"):
         rff_svm(3, n_classes=0)
     assert math.isclose(rff_svm(3, sigma=2.5, output_dim=4, seed=0)[0].sigma.item(), 2.5)
+
+
+# ------------------------------------------------------------------------------ Keras losses
+
+
+@pytest.fixture(scope="module")
+def keras_losses():
+    pytest.importorskip("keras")
+    from svmkit.keras import losses
+
+    return losses
+
+
+def test_keras_one_sample_with_column_labels(keras_losses):
+    y, z = np.array([[0.0]]), np.array([[0.25]])  # 0 means −1: margin −0.25
+    per_sample = keras_losses.Hinge(reduction=None)(y, z)
+    assert tuple(per_sample.shape) == (1,)
+    assert float(keras_losses.hinge_loss(y, z)) == pytest.approx(1.25)
+    assert float(keras_losses.squared_hinge_loss(np.array([0.0]), z)) == pytest.approx(1.5625)
+    scores = np.array([[2.0, 0.5, -1.0]])
+    for labels in (np.array([[0]]), np.array([0])):
+        value = keras_losses.multiclass_hinge_loss(labels, scores, "ovr")
+        assert float(value) == pytest.approx(0.5)  # (0 + 1.5 + 0) / 3
+    per_class = keras_losses.MulticlassHinge(reduction=None)(np.array([[0]]), scores)
+    assert tuple(per_class.shape) == (1,)
+
+
+def test_keras_per_sample_values_of_every_loss(keras_losses):
+    scores = np.array([[2.0, 0.5, -1.0], [0.0, 3.0, 1.0]])
+    labels = np.array([0, 2])
+    expected = {
+        "ovr": [0.5, (1 + 4 + 0) / 3],  # t z: (2, −0.5, 1) and (0, −3, 1)
+        "squared_ovr": [0.75, (1 + 16 + 0) / 3],
+        "crammer_singer": [0.0, 3.0],  # max(0, 1 + 0.5 − 2), max(0, 1 + 3 − 1)
+    }
+    for kind, values in expected.items():
+        got = keras_losses.MulticlassHinge(kind, reduction=None)(labels, scores)
+        np.testing.assert_allclose(np.asarray(got), values, rtol=1e-6)
+
+
+def test_keras_several_binary_columns_average_per_sample(keras_losses):
+    y = np.array([[1.0, -1.0], [-1.0, -1.0], [1.0, 1.0]])
+    z = np.array([[0.5, 0.5], [2.0, -2.0], [1.0, 3.0]])
+    # margins (0.5, −0.5), (−2, 2), (1, 3) → hinge (0.5, 1.5), (3, 0), (0, 0)
+    got = keras_losses.Hinge(reduction=None)(y, z)
+    np.testing.assert_allclose(np.asarray(got), [1.0, 1.5, 0.0], rtol=1e-6)
+    squared = keras_losses.SquaredHinge(reduction=None)(y, z)
+    np.testing.assert_allclose(np.asarray(squared), [1.25, 4.5, 0.0], rtol=1e-6)
+
+
+def test_keras_integer_scores_and_two_classes(keras_losses):
+    assert float(keras_losses.hinge_loss(np.array([1, -1]), np.array([0, 2]))) == pytest.approx(2.0)
+    scores = np.array([[1.0, -1.0], [0.5, 0.25]])
+    by_index = keras_losses.multiclass_hinge_loss(np.array([0, 1]), scores, "crammer_singer")
+    one_hot = keras_losses.multiclass_hinge_loss(np.eye(2)[[0, 1]], scores, "crammer_singer")
+    assert float(by_index) == float(one_hot) == pytest.approx((0.0 + 1.25) / 2)
