@@ -149,3 +149,79 @@ def test_keras_integer_scores_and_two_classes(keras_losses):
     by_index = keras_losses.multiclass_hinge_loss(np.array([0, 1]), scores, "crammer_singer")
     one_hot = keras_losses.multiclass_hinge_loss(np.eye(2)[[0, 1]], scores, "crammer_singer")
     assert float(by_index) == float(one_hot) == pytest.approx((0.0 + 1.25) / 2)
+
+
+# ------------------------------------------------------------------------------ Keras layers
+
+
+@pytest.fixture(scope="module")
+def svk():
+    pytest.importorskip("keras")
+    import svmkit.keras
+
+    return svmkit.keras
+
+
+def test_keras_layers_take_a_sequence_axis(svk):
+    X = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
+    rff = svk.RandomFourierFeatures(8, sigma=1.0, seed=0)
+    phi = np.asarray(rff(X))
+    assert phi.shape == (2, 4, 8)
+    np.testing.assert_allclose(phi[1], np.asarray(rff(X[1])), rtol=1e-5, atol=1e-6)
+    svm = svk.LinearSVM(2)
+    assert tuple(svm(X).shape) == (2, 4, 2)
+    assert svm.compute_output_shape((None, 4, 3)) == (None, 4, 2)
+    assert rff.compute_output_shape((None, 4, 3)) == (None, 4, 8)
+
+
+@pytest.mark.parametrize("layer", ["rff", "svm"])
+def test_keras_layers_check_their_input_after_build(svk, layer):
+    built = svk.RandomFourierFeatures(8, seed=0) if layer == "rff" else svk.LinearSVM(1)
+    built(np.zeros((2, 3), "float32"))
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
+        built(np.zeros((2, 5), "float32"))
+    with pytest.raises(ValueError, match="expected min_ndim=2, found ndim=1"):
+        built(np.zeros(3, "float32"))
+
+
+def test_keras_layers_cast_integer_inputs(svk):
+    ints = np.array([[1, 2]])
+    assert svk.LinearSVM(1)(ints).dtype == svk.RandomFourierFeatures(4, seed=0)(ints).dtype
+    assert "float32" in str(svk.LinearSVM(1)(ints).dtype)
+
+
+def test_keras_plain_cosines_and_the_phase_range_of_a_seeded_initializer(svk):
+    import keras
+
+    layer = svk.RandomFourierFeatures(
+        2048, kernel=keras.initializers.RandomNormal(seed=7), sigma=2.0, seed=7, normalize=False
+    )
+    X = np.random.default_rng(0).normal(size=(3, 2)).astype("float32")
+    phi = np.asarray(layer(X))
+    omega, beta = np.asarray(layer.omega), np.asarray(layer.beta)
+    np.testing.assert_allclose(phi, np.cos(X @ omega / 2.0 + beta), rtol=0, atol=2e-6)
+    assert beta.min() < 0.02 and beta.max() > 2 * np.pi - 0.02  # the whole [0, 2π)
+
+
+def test_keras_only_sigma_can_learn(svk):
+    layer = svk.RandomFourierFeatures(8, sigma=1.0, trainable=True, seed=0)
+    layer.build((None, 3))
+    assert [weight.name for weight in layer.trainable_weights] == ["sigma"]
+    assert {weight.name for weight in layer.non_trainable_weights} == {"omega", "beta"}
+
+
+def test_keras_config_is_json_and_keeps_the_initializers(svk):
+    import json
+
+    import keras
+
+    layer = svk.RandomFourierFeatures(8, kernel=keras.initializers.RandomNormal(stddev=3.0))
+    config = json.loads(json.dumps(layer.get_config()))
+    again = svk.RandomFourierFeatures.from_config(config)
+    assert isinstance(again.kernel, keras.initializers.RandomNormal)
+    assert again.kernel.stddev == 3.0
+    svm = svk.LinearSVM(2, kernel_initializer="ones", bias_initializer="ones")
+    restored = svk.LinearSVM.from_config(json.loads(json.dumps(svm.get_config())))
+    restored.build((None, 3))
+    np.testing.assert_array_equal(np.asarray(restored.kernel), np.ones((3, 2)))
+    np.testing.assert_array_equal(np.asarray(restored.bias), np.ones(2))
