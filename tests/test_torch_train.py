@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -248,12 +247,6 @@ def test_losses_fetched_only_when_needed(monkeypatch):
     assert len(calls) == 3 * 8
 
 
-def test_progress_bar_runs(capsys):
-    X, y = _blobs(20)
-    fit(LinearSVM(2), X, y, loss="hinge", epochs=2, progress=True)
-    assert "epoch" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize("device_name", DEVICES)
 def test_featurize_matches_forward_and_chunks(device_name):
     _skip_without(device_name)
@@ -287,7 +280,6 @@ def test_predict_restores_training_mode_and_shapes():
 
 def test_device_helper():
     assert device("cpu") == torch.device("cpu")
-    assert device().type in {"cuda", "mps", "cpu"}
     if torch.cuda.is_available():
         assert device().type == "cuda"
     else:
@@ -369,4 +361,3 @@ def test_featurize_and_predict_bad_arguments():
         featurize(rff, np.ones((2, 3)), device="quantum")
     with pytest.raises(TypeError, match="model"):
         predict(None, np.ones((2, 3)))
-    assert math.isfinite(float(predict(rff_svm(3, output_dim=8, seed=0), np.ones((2, 3)))[0]))
