@@ -130,7 +130,7 @@ def as_keras_callback(callback: Any, model: keras.Model | None = None) -> keras.
 
 
 def featurize(
-    layer_or_model: Any, X: Any, batch_size: int = 2048, *, progress: bool = False
+    layer_or_model: Any, X: Any, batch_size: int = 4096, *, progress: bool = False
 ) -> np.ndarray:
     """Map ``X`` through a Keras layer or model chunk by chunk and return a numpy array.
 
@@ -145,7 +145,7 @@ def featurize(
     layer_or_model : keras.layers.Layer or keras.Model
         Called as ``layer_or_model(chunk, training=False)``.
     X : array-like of shape (n, d)
-    batch_size : int, default 2048
+    batch_size : int, default 4096
         Rows per chunk.
     progress : bool, default=False
         Show a tqdm progress bar over the chunks.
