@@ -144,3 +144,72 @@ def test_fitted_attributes_and_epochs():
     linear = SVMClassifier(kernel="linear", max_epochs=1, random_state=0).fit(X, y)
     assert linear.gamma_ is None and linear.sigma_ is None
     assert linear.random_weights_ is None and linear.random_offset_ is None
+
+
+# ------------------------------------------------------------------ issue 14: mutation survivors
+
+
+def test_prediction_in_chunks_and_the_zero_score_rule():
+    X, y = make_blobs(60, seed=0)
+    model = SVMClassifier(n_components=16, max_epochs=2, random_state=0).fit(X, y)
+    many = np.random.default_rng(0).normal(size=(2500, 2))  # more rows than one chunk
+    z = model.decision_function(many)
+    assert z.shape == (2500,)
+    np.testing.assert_allclose(z[2000:], model.decision_function(many[2000:]), rtol=1e-12)
+    model.coef_[:] = 0.0
+    model.intercept_[:] = 0.0
+    assert (model.predict(many[:5]) == model.classes_[0]).all()  # z = 0 is not > 0
+    with pytest.raises(ValueError, match="X has 3 features, but SVMClassifier is expecting 2"):
+        model.decision_function(np.zeros((2, 3)))
+
+
+def test_explicit_device_is_used(monkeypatch):
+    """``device="cpu"`` must reach the training loop (``None`` would pick CUDA here)."""
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    X, y = make_blobs(40, seed=0)
+    for kernel in ("linear", "rbf"):
+        model = SVMClassifier(kernel=kernel, n_components=8, max_epochs=1, device="cpu")
+        assert model.fit(X, y).score(X, y) > 0.5
+
+
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+def test_backends_draw_the_documented_features(backend):
+    X, y = make_blobs(40, seed=0)
+    common = dict(n_components=512, max_epochs=1, random_state=0, backend=backend)
+    rbf = SVMClassifier(gamma=0.3, **common).fit(X, y)
+    assert rbf.random_weights_.shape == (2, 512)
+    assert rbf.random_weights_.std() == pytest.approx(np.sqrt(2 * 0.3), rel=0.08)
+    laplacian = SVMClassifier(kernel="laplacian", gamma=0.3, **common).fit(X, y)
+    assert np.median(np.abs(laplacian.random_weights_)) == pytest.approx(0.3, rel=0.12)
+    orthogonal = SVMClassifier(orthogonal=True, **common).fit(X, y)
+    block = orthogonal.random_weights_[:, :2]  # d = 2: each block of 2 columns is orthogonal
+    assert abs(block[:, 0] @ block[:, 1]) < 1e-4 * np.linalg.norm(block) ** 2
+    again = SVMClassifier(orthogonal=True, **common).fit(X, y)
+    np.testing.assert_array_equal(again.coef_, orthogonal.coef_)
+
+
+def test_keras_backend_trains_the_requested_loss():
+    X, labels = sklearn_blobs(150, centers=3, cluster_std=1.0, random_state=0)
+    X = (X - X.mean(0)) / X.std(0)
+    model = SVMClassifier(
+        kernel="linear", backend="keras", max_epochs=20, batch_size=50, learning_rate=0.1,
+        random_state=0,
+    )  # fmt: skip
+    assert model.fit(X, labels).score(X, labels) > 0.85  # one-vs-rest hinge: 0.91 here
+    X2, y2 = make_blobs(200, spread=3.0, seed=0)
+    lam = lambda_from_C(0.05, len(X2))
+
+    def squared(w, b):
+        hinge = np.maximum(0.0, 1.0 - y2 * (X2 @ np.ravel(w) + b))
+        return float((hinge**2).mean() + lam * np.ravel(w) @ np.ravel(w))
+
+    short = dict(FULL_BATCH, max_epochs=40)
+    fitted = SVMClassifier(
+        kernel="linear", backend="keras", loss="squared_hinge", C=0.05, **short
+    ).fit(X2, y2)
+    hinge_fit = SVMClassifier(kernel="linear", backend="keras", C=0.05, **short).fit(X2, y2)
+    assert squared(fitted.coef_, fitted.intercept_[0]) < squared(
+        hinge_fit.coef_, hinge_fit.intercept_[0]
+    )
