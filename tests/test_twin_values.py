@@ -81,6 +81,20 @@ def test_trainable_sigma_is_clamped_at_one_millionth_only():
     torch.testing.assert_close(layer(X), tiny(X))
 
 
+def test_torch_feature_options_reach_the_layer():
+    X = torch.randn(3, 2, generator=torch.Generator().manual_seed(0))
+    plain = RandomFourierFeatures(2, 8, sigma=1.5, seed=0, normalize=False)
+    expected = torch.cos(X @ plain.omega / 1.5 + plain.beta)
+    torch.testing.assert_close(plain(X), expected)
+    double = RandomFourierFeatures(2, 8, seed=0, dtype=torch.float64)
+    assert double.omega.dtype == double.beta.dtype == double.sigma.dtype == torch.float64
+
+
+def test_torch_unseeded_layers_draw_distinct_seeds():
+    seeds = {RandomFourierFeatures(2, 4).seed for _ in range(40)}
+    assert len(seeds) == 40 and max(seeds) > 2**40
+
+
 def test_rff_svm_defaults_and_pass_through():
     model = rff_svm(3, seed=4)
     assert model[0].output_dim == 1024 and model[1].out_features == 1
