@@ -239,3 +239,14 @@ def test_keras_config_is_json_and_keeps_the_initializers(svk):
     restored.build((None, 3))
     np.testing.assert_array_equal(np.asarray(restored.kernel), np.ones((3, 2)))
     np.testing.assert_array_equal(np.asarray(restored.bias), np.ones(2))
+
+
+def test_keras_losses_keep_float64_scores(keras_losses):
+    import keras
+
+    z = np.array([0.5, -2.0, 1.0])  # float64
+    y = np.array([1.0, -1.0, 0.0])
+    for value in (keras_losses.hinge_loss(y, z), keras_losses.squared_hinge_loss(y, z)):
+        assert keras.backend.standardize_dtype(value.dtype) == "float64"
+    ints = keras_losses.hinge_loss(y, np.array([1, -2, 1]))
+    assert keras.backend.standardize_dtype(ints.dtype) == keras.backend.floatx()
