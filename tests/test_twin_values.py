@@ -250,3 +250,12 @@ def test_keras_losses_keep_float64_scores(keras_losses):
         assert keras.backend.standardize_dtype(value.dtype) == "float64"
     ints = keras_losses.hinge_loss(y, np.array([1, -2, 1]))
     assert keras.backend.standardize_dtype(ints.dtype) == keras.backend.floatx()
+
+
+def test_keras_layers_compute_in_their_dtype(svk):
+    import keras
+
+    x = np.random.default_rng(0).normal(size=(2, 3))
+    for layer in (svk.LinearSVM(1, dtype="float64"), svk.RandomFourierFeatures(4, dtype="float64")):
+        out = layer(x.astype("float32"))
+        assert keras.backend.standardize_dtype(out.dtype) == "float64"
