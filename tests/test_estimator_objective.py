@@ -9,6 +9,8 @@ for 2λ is 0.4-6 % worse on these data. Full-batch steps keep each fit to a frac
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_blobs as sklearn_blobs
@@ -213,3 +215,71 @@ def test_keras_backend_trains_the_requested_loss():
     assert squared(fitted.coef_, fitted.intercept_[0]) < squared(
         hinge_fit.coef_, hinge_fit.intercept_[0]
     )
+
+
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+@pytest.mark.parametrize("kernel", ["rbf", "laplacian", "linear"])
+def test_estimator_hands_its_recipe_to_the_framework(monkeypatch, backend, kernel):
+    """The FeatureSpec and TrainSpec the estimator builds carry its hyper-parameters."""
+    framework = pytest.importorskip(f"svmkit.{backend}")
+    seen = {}
+    name = "fit_linear_svm" if kernel == "linear" else "fit_rff_svm"
+    original = getattr(framework, name)
+
+    def recording(X, y, *specs, **kwargs):
+        seen.update(specs=specs, kwargs=kwargs, y=y)
+        return original(X, y, *specs, **kwargs)
+
+    monkeypatch.setattr(framework, name, recording)
+    X, y = make_blobs(50, seed=0)
+    model = SVMClassifier(
+        kernel=kernel, C=2.0, gamma=0.4, n_components=32, loss="squared_hinge", backend=backend,
+        max_epochs=3, batch_size=16, learning_rate=0.02, random_state=0,
+    ).fit(X, y)  # fmt: skip
+    *features, training = seen["specs"]
+    steps = 3 * math.ceil(50 / 16)
+    assert training.loss == "squared_hinge" and training.optimizer == "adam"
+    assert training.lam == pytest.approx(1 / (2 * 2.0 * 50), rel=1e-12)
+    assert (training.epochs, training.batch_size, training.lr) == (3, 16, 0.02)
+    assert training.lr_decay**steps == pytest.approx(0.01, rel=1e-9)
+    assert training.seed is not None
+    assert sorted(np.unique(seen["y"]).tolist()) == [-1.0, 1.0]
+    if kernel != "linear":
+        (spec,) = features
+        assert spec.kernel == {"rbf": "gaussian", "laplacian": "laplacian"}[kernel]
+        assert spec.sigma == pytest.approx(model.sigma_, rel=1e-12)
+        assert (spec.output_dim, spec.orthogonal, spec.seed) == (32, False, training.seed)
+    if backend == "torch":
+        assert str(seen["kwargs"]["device"]) == "cpu"
+
+
+def test_multiclass_squared_hinge_is_squared_one_vs_rest():
+    X, labels = sklearn_blobs(120, centers=3, cluster_std=2.0, random_state=0)
+    X = (X - X.mean(0)) / X.std(0)
+    C = 0.05
+    lam = lambda_from_C(C, len(X))
+    squared = SVMClassifier(kernel="linear", loss="squared_hinge", C=C, **FULL_BATCH)
+    hinge = SVMClassifier(kernel="linear", C=C, **FULL_BATCH)
+    squared.fit(X, labels)
+    hinge.fit(X, labels)
+    for k in range(3):
+        y = np.where(labels == k, 1.0, -1.0)
+
+        def objective(model, k=k, y=y):
+            margins = y * (X @ model.coef_[k] + model.intercept_[k])
+            return float(
+                (np.maximum(0.0, 1 - margins) ** 2).mean() + lam * model.coef_[k] @ model.coef_[k]
+            )
+
+        assert objective(squared) < objective(hinge) * (1 - 1e-3), k
+
+
+def test_sklearn_tags_and_single_class_message():
+    assert SVMClassifier().__sklearn_tags__().non_deterministic is True
+    assert SVMClassifier(random_state=0).__sklearn_tags__().non_deterministic is False
+    with pytest.raises(
+        ValueError,
+        match=r"^y has a single class \(.*\); SVMClassifier needs at least two classes but got "
+        r"one class$",
+    ):
+        SVMClassifier().fit(np.zeros((3, 2)), ["a", "a", "a"])
