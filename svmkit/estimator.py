@@ -27,6 +27,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from svmkit._validation import check_choice, check_positive, check_positive_int
+from svmkit.contract import FeatureSpec, TrainSpec
 from svmkit.kernels import random_fourier_features
 
 __all__ = ["SVMClassifier"]
@@ -81,8 +82,9 @@ class SVMClassifier(ClassifierMixin, BaseEstimator):
     orthogonal : bool, default=False
         Orthogonal random features (lower variance for the same D); ``kernel="rbf"`` only.
     random_state : int, numpy.random.RandomState or None, default=None
-        Seeds the random features, the shuffling and the Keras backend. ``None`` draws from
-        NumPy's global generator.
+        Seeds the random features and the shuffling of the batches (local generators in both
+        backends; nothing global is reseeded). ``None`` draws the seed from NumPy's global
+        generator.
     device : str or None, default=None
         PyTorch device for training (``"cuda"``, ``"mps"``, ``"cpu"``); ``None`` picks the best
         available one. Keras chooses its own placement and ignores it.
@@ -260,20 +262,20 @@ class SVMClassifier(ClassifierMixin, BaseEstimator):
             # The OvR loss is a mean over classes too; dividing λ by K keeps each binary SVM's C.
             penalty = 1.0 / (2.0 * params["C"] * n_samples * n_classes)
 
-        steps = params["max_epochs"] * math.ceil(n_samples / min(params["batch_size"], n_samples))
-        train = dict(
-            loss=loss,
-            penalty=penalty,
-            epochs=params["max_epochs"],
-            batch_size=params["batch_size"],
-            learning_rate=params["learning_rate"],
-            lr_decay=_FINAL_LR_FRACTION ** (1.0 / steps),
-            n_outputs=1 if n_classes == 2 else n_classes,
-            seed=seed,
-        )
+        training = TrainSpec(
+            loss=loss, lam=penalty, epochs=params["max_epochs"], batch_size=params["batch_size"],
+            lr=params["learning_rate"], optimizer="adam", seed=seed,
+        ).decay_to(_FINAL_LR_FRACTION, n_samples)  # fmt: skip
+        features = None
+        if params["kernel"] != "linear":
+            features = FeatureSpec(
+                kernel=_RFF_KERNEL[params["kernel"]], sigma=self.sigma_,
+                output_dim=params["n_components"], orthogonal=bool(self.orthogonal), seed=seed,
+            )  # fmt: skip
         fit_backend = _fit_torch if params["backend"] == "torch" else _fit_keras
-        result = fit_backend(self, X.astype(np.float32), targets, params["n_components"], train)
-        coef, intercept, omega, beta = result
+        coef, intercept, omega, beta = fit_backend(
+            self, X.astype(np.float32), targets, features, training
+        )
         self.coef_ = np.ascontiguousarray(coef, dtype=np.float32)
         self.intercept_ = np.asarray(intercept, dtype=np.float32)
         if omega is not None:
@@ -353,10 +355,13 @@ class SVMClassifier(ClassifierMixin, BaseEstimator):
 
 
 def _fit_torch(
-    estimator: SVMClassifier, X: np.ndarray, targets: np.ndarray, n_components: int, train: dict
+    estimator: SVMClassifier,
+    X: np.ndarray,
+    targets: np.ndarray,
+    features: FeatureSpec | None,
+    training: TrainSpec,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """``svmkit.torch.fit_rff_svm`` (``fit_linear_svm`` for the linear kernel); (W, b, Ω, β)."""
-    from svmkit.contract import FeatureSpec, TrainSpec
+    """``svmkit.torch.fit_rff_svm`` (``fit_linear_svm`` without features); (W, b, Ω, β)."""
     from svmkit.torch import device as pick_device
     from svmkit.torch import fit_linear_svm, fit_rff_svm
 
@@ -364,50 +369,32 @@ def _fit_torch(
         target = pick_device(estimator.device)
     except ValueError as error:
         raise ValueError(f"device {estimator.device!r} is not usable: {error}") from None
-    training = TrainSpec(
-        loss=train["loss"], lam=train["penalty"], epochs=train["epochs"],
-        batch_size=train["batch_size"], lr=train["learning_rate"], optimizer="adam",
-        lr_decay=train["lr_decay"], seed=train["seed"],
-    )  # fmt: skip
-    omega = beta = None
-    if estimator.kernel == "linear":
+    if features is None:
         head, _ = fit_linear_svm(X, targets, training, device=target)
+        omega = beta = None
     else:
-        features = FeatureSpec(
-            kernel=_RFF_KERNEL[estimator.kernel], sigma=estimator.sigma_, output_dim=n_components,
-            orthogonal=bool(estimator.orthogonal), seed=train["seed"],
-        )  # fmt: skip
         model, _ = fit_rff_svm(X, targets, features, training, device=target)
-        head = model[1]
-        omega, beta = model[0].omega.cpu().numpy(), model[0].beta.cpu().numpy()
-    weight = head.weight.detach().cpu().numpy()
-    bias = head.bias.detach().cpu().numpy()
-    return weight, bias, omega, beta
+        head, omega, beta = model[1], model[0].omega.cpu().numpy(), model[0].beta.cpu().numpy()
+    return head.weight.detach().cpu().numpy(), head.bias.detach().cpu().numpy(), omega, beta
 
 
 def _fit_keras(
-    estimator: SVMClassifier, X: np.ndarray, targets: np.ndarray, n_components: int, train: dict
+    estimator: SVMClassifier,
+    X: np.ndarray,
+    targets: np.ndarray,
+    features: FeatureSpec | None,
+    training: TrainSpec,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """``svmkit.keras.fit_rff_svm`` (``fit_linear_svm`` for the linear kernel); (W, b, Ω, β)."""
+    """``svmkit.keras.fit_rff_svm`` (``fit_linear_svm`` without features); (W, b, Ω, β)."""
     import keras
 
-    from svmkit.contract import FeatureSpec, TrainSpec
     from svmkit.keras import fit_linear_svm, fit_rff_svm
 
-    # The recipe shuffles with a local generator seeded by train["seed"]: no global reseeding.
-    training = TrainSpec(
-        loss=train["loss"], lam=train["penalty"], epochs=train["epochs"], optimizer="adam",
-        batch_size=train["batch_size"], lr=train["learning_rate"], lr_decay=train["lr_decay"],
-        seed=train["seed"],
-    )  # fmt: skip
+    # The recipe shuffles with a local generator seeded by training.seed: no global reseeding.
     omega = beta = None
-    if estimator.kernel == "linear":
+    if features is None:
         model, _ = fit_linear_svm(X, targets, training)
     else:
-        features = FeatureSpec(
-            kernel=_RFF_KERNEL[estimator.kernel], sigma=estimator.sigma_, output_dim=n_components,
-            orthogonal=bool(estimator.orthogonal), seed=train["seed"],
-        )  # fmt: skip
         model, _ = fit_rff_svm(X, targets, features, training)
         omega = keras.ops.convert_to_numpy(model.layers[0].omega)
         beta = keras.ops.convert_to_numpy(model.layers[0].beta)
