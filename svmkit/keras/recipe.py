@@ -29,7 +29,7 @@ import numpy as np
 
 from svmkit._progress import progress_bar
 from svmkit._validation import check_array, check_positive_int
-from svmkit.contract import FeatureSpec, TrainSpec, signed_labels
+from svmkit.contract import FeatureSpec, TrainSpec, check_spec, signed_labels, validation_pair
 from svmkit.keras.callbacks import as_keras_callback, featurize
 from svmkit.keras.layers import LinearSVM, RandomFourierFeatures
 from svmkit.keras.losses import Hinge, MulticlassHinge, SquaredHinge
@@ -178,26 +178,6 @@ def _history(history: keras.callbacks.History) -> dict[str, list[float]]:
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 
 
-def _check_spec(spec: Any, name: str, cls: type) -> None:
-    if not isinstance(spec, cls):
-        raise TypeError(
-            f"{name} must be a svmkit.contract.{cls.__name__}, got {type(spec).__name__}"
-        )
-
-
-def _n_outputs(y: Any, training: TrainSpec) -> int:
-    """1 for a binary loss, else the number K of classes in ``y`` (indices 0 … K−1)."""
-    if training.binary:
-        return 1
-    return max(2, np.unique(check_array(y, name="y", ndim=1, dtype=None)).size)
-
-
-def _pair(validation_data: Any) -> tuple[Any, Any]:
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        raise TypeError("validation_data must be a pair (X_val, y_val)")
-    return validation_data[0], validation_data[1]
-
-
 def _train(
     model: keras.Model,
     X: np.ndarray,
@@ -279,13 +259,13 @@ def fit_linear_svm(
     >>> np.sign(model.predict(X, verbose=0)[:, 0]).tolist()
     [-1.0, -1.0, 1.0, 1.0]
     """
-    _check_spec(training, "training", TrainSpec)
+    check_spec(training, "training", TrainSpec)
     X = check_array(X, name="X").astype(np.float32, copy=False)
     model = keras.Sequential(
-        [keras.Input((X.shape[1],)), LinearSVM(_n_outputs(y, training), l2=training.lam)]
+        [keras.Input((X.shape[1],)), LinearSVM(training.n_outputs(y), l2=training.lam)]
     )
     if validation_data is not None:
-        X_val, y_val = _pair(validation_data)
+        X_val, y_val = validation_pair(validation_data)
         X_val = check_array(X_val, name="validation_data[0]").astype(np.float32, copy=False)
         validation_data = (X_val, y_val)
     history = _train(
@@ -374,19 +354,19 @@ def fit_rff_svm(
     >>> float(np.mean(np.sign(z) == y)) > 0.95
     True
     """
-    _check_spec(features, "features", FeatureSpec)
-    _check_spec(training, "training", TrainSpec)
+    check_spec(features, "features", FeatureSpec)
+    check_spec(training, "training", TrainSpec)
     X = check_array(X, name="X")
     feature_map = RandomFourierFeatures(
         features.output_dim, kernel=features.kernel, sigma=features.sigma,
         trainable=features.trainable, orthogonal=features.orthogonal, seed=features.seed,
         normalize=features.normalize,
     )  # fmt: skip
-    head = LinearSVM(_n_outputs(y, training), l2=training.lam)
+    head = LinearSVM(training.n_outputs(y), l2=training.lam)
     model = keras.Sequential([keras.Input((X.shape[1],)), feature_map, head])
     options = {"verbose": verbose, "progress": progress, "steps_per_execution": steps_per_execution}
     if validation_data is not None:
-        validation_data = _pair(validation_data)
+        validation_data = validation_pair(validation_data)
     if features.trainable:
         X = X.astype(np.float32, copy=False)
         if validation_data is not None:
