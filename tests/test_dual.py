@@ -340,3 +340,52 @@ def test_decision_function_messages_and_dtypes():
     np.testing.assert_allclose(z32, solution.decision_function(X_OK), rtol=1e-6)
     kkt = kkt_violations(np.zeros(2, np.float32), [1, -1], np.ones(2, np.float32), C=1.0)
     assert kkt.dtype == np.float64
+
+
+def test_bias_without_margin_support_vectors_is_libsvms_midpoint():
+    """Tiny C puts every support vector at the bound; b is then the middle of its feasible range."""
+    X, y = make_blobs(60, spread=6.0, seed=2)
+    for C in (1e-3, 1e-2):
+        solution = solve_dual(X, y, C=C, tol=1e-8)
+        assert not solution.margin_support.any()
+        svc = SVC(kernel="linear", C=C, tol=1e-8).fit(X, y)
+        assert solution.bias == pytest.approx(svc.intercept_[0], rel=1e-6)
+
+
+def test_default_length_scale_is_sklearns_gamma_scale_even_for_small_or_constant_data():
+    from svmkit.dual import _kernel_function
+
+    X = 0.1 * np.random.default_rng(0).normal(size=(20, 3))  # variance well below 1
+    gaussian = _kernel_function("rbf", None, X)[0]  # a functools.partial
+    assert gaussian.keywords["sigma"] == pytest.approx(np.sqrt(3 * X.var() / 2), rel=1e-12)
+    constant = _kernel_function("rbf", None, np.ones((4, 2)))[0]
+    assert constant.keywords["sigma"] == 1.0
+
+
+def test_kernel_matrix_is_float64_symmetric_and_finite():
+    from svmkit.dual import _kernel_matrix
+
+    X = 0.01 * np.random.default_rng(0).normal(size=(5, 2))
+    K = _kernel_matrix(lambda A, B: (A @ B.T).astype(np.float32), X)
+    assert K.dtype == np.float64
+
+    def skewed(A, B):
+        K = A @ B.T
+        K[0, 1] += 1e-10  # tiny entries (~1e-4): 1e-10 is far above rtol 1e-10 · |K|
+        return K
+
+    with pytest.raises(
+        ValueError, match=r"^kernel must be symmetric: k\(x_i, x_j\) = k\(x_j, x_i\)$"
+    ):
+        _kernel_matrix(skewed, X)
+    with pytest.raises(ValueError, match=r"^kernel returned NaN or infinity$"):
+        _kernel_matrix(lambda A, B: np.full((len(A), len(B)), np.nan), X)
+
+
+def test_documented_defaults_of_solve_dual():
+    X, y = make_blobs(80, spread=2.5, seed=1)
+    default = solve_dual(X, y)
+    explicit = solve_dual(X, y, C=1.0, kernel="linear", tol=1e-3)
+    np.testing.assert_array_equal(default.alpha, explicit.alpha)
+    assert default.n_iter == explicit.n_iter and default.max_violation <= 1e-3
+    assert not np.array_equal(default.alpha, solve_dual(X, y, C=2.0).alpha)
