@@ -389,3 +389,57 @@ def test_documented_defaults_of_solve_dual():
     np.testing.assert_array_equal(default.alpha, explicit.alpha)
     assert default.n_iter == explicit.n_iter and default.max_violation <= 1e-3
     assert not np.array_equal(default.alpha, solve_dual(X, y, C=2.0).alpha)
+
+
+def test_kernel_symmetry_tolerance_is_relative_1e10_plus_absolute_1e12():
+    from svmkit.dual import _kernel_matrix
+
+    X = np.random.default_rng(0).normal(size=(5, 2))  # entries of order 1
+
+    def skewed(A, B):
+        K = A @ B.T
+        K[0, 1] += 1e-7  # far above 1e-10 · |K|, far below scikit-learn's default rtol 1e-5
+        return K
+
+    with pytest.raises(ValueError, match=r"^kernel must be symmetric"):
+        _kernel_matrix(skewed, X)
+
+
+def _reference_bias(alpha, y, z_without_bias, C):
+    """LIBSVM's rho when no multiplier is free: the middle of [max lower, min upper] bounds."""
+    lower, upper = -np.inf, np.inf
+    for a, label, z in zip(alpha, y, z_without_bias, strict=True):
+        candidate = label - z  # the b that puts this point exactly on its margin
+        # α = 0 needs y(z + b) ≥ 1; α = C needs y(z + b) ≤ 1.
+        if (a == 0) == (label > 0):
+            lower = max(lower, candidate)
+        else:
+            upper = min(upper, candidate)
+    return (lower + upper) / 2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bias_rule_at_the_bounds_by_hand(seed):
+    from svmkit.dual import _solution
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(10, 2))
+    y = np.array([1.0, -1.0] * 5)
+    C = 0.5
+    alpha = np.where(rng.random(10) < 0.5, 0.0, C)  # no free multiplier
+    alpha[:2], alpha[2:4] = 0.0, C  # both bounds for both classes
+    K = X @ X.T
+    solution = _solution(alpha, y, X, K, C, None, "linear", 0.0, 0, True)
+    expected = _reference_bias(alpha, y, K @ (alpha * y), C)
+    assert solution.bias == pytest.approx(expected, rel=1e-12)
+    assert solution.C == C
+
+
+def test_max_iter_counts_the_steps_taken():
+    X, y = make_blobs(40, spread=2.5, seed=0)
+    with pytest.warns(RuntimeWarning, match="max_iter=1 "):
+        one = solve_dual(X, y, max_iter=1)
+    assert one.n_iter == 1 and not one.converged
+    assert np.count_nonzero(one.alpha) == 2  # one pair moved
+    with pytest.warns(RuntimeWarning, match="max_iter=3 "):
+        assert solve_dual(X, y, max_iter=3).n_iter == 3
