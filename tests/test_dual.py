@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -443,3 +444,15 @@ def test_max_iter_counts_the_steps_taken():
     assert np.count_nonzero(one.alpha) == 2  # one pair moved
     with pytest.warns(RuntimeWarning, match="max_iter=3 "):
         assert solve_dual(X, y, max_iter=3).n_iter == 3
+
+
+def test_duplicate_points_step_without_dividing_by_zero():
+    """A point repeated with the other label gives a flat pair (curvature 0): LIBSVM's TAU."""
+    X, y = make_blobs(30, spread=2.5, seed=0)
+    X = np.concatenate([X, X[:6]])
+    y = np.concatenate([y, -y[:6]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        solution = solve_dual(X, y, C=1.0, tol=1e-8)
+    svc = SVC(kernel="linear", C=1.0, tol=1e-8).fit(X, y)
+    assert solution.bias == pytest.approx(svc.intercept_[0], abs=1e-5)

@@ -396,3 +396,11 @@ def test_mnist_arrays_come_back_in_keras_order():
     x_train, y_train, x_test, y_test = data._check_mnist_arrays(arrays)
     assert x_train is arrays["x_train"] and y_train is arrays["y_train"]
     assert x_test is arrays["x_test"] and y_test is arrays["y_test"]
+
+
+def test_object_dtypes_are_refused_with_a_clear_message():
+    assert data._plain_dtype("<f4") == np.dtype(np.float32)
+    with pytest.raises(
+        pickle.UnpicklingError, match=r"^refusing to unpickle an array of Python objects$"
+    ):
+        data._plain_dtype("O")
