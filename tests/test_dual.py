@@ -456,3 +456,16 @@ def test_duplicate_points_step_without_dividing_by_zero():
         solution = solve_dual(X, y, C=1.0, tol=1e-8)
     svc = SVC(kernel="linear", C=1.0, tol=1e-8).fit(X, y)
     assert solution.bias == pytest.approx(svc.intercept_[0], abs=1e-5)
+
+
+def test_bias_rule_uses_each_point_on_its_own_side():
+    """Four points, no free α: b = (max lower bound + min upper bound) / 2 = (1 + (−1)) / 2."""
+    from svmkit.dual import _solution
+
+    X = np.array([[1.0], [-1.0], [3.0], [-3.0]])
+    y = np.array([1.0, -1.0, 1.0, -1.0])
+    alpha = np.array([1.0, 1.0, 0.0, 0.0])  # C = 1: two at the bound, two at zero
+    # w = 2, so z = 2x: b ≥ −1 − z = 1 (x = −1 at C), b ≤ 1 − z = −1 (x = 1 at C),
+    # b ≥ 1 − z = −5 (x = 3 at 0), b ≤ −1 − z = 5 (x = −3 at 0)
+    solution = _solution(alpha, y, X, X @ X.T, 1.0, None, "linear", 0.0, 0, True)
+    assert solution.bias == 0.0
