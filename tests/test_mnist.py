@@ -404,3 +404,11 @@ def test_object_dtypes_are_refused_with_a_clear_message():
         pickle.UnpicklingError, match=r"^refusing to unpickle an array of Python objects$"
     ):
         data._plain_dtype("O")
+
+
+def test_atomic_write_creates_missing_folders(tmp_path):
+    target = tmp_path / "a" / "b" / "mnist.npz"
+    data._atomic_write(target, lambda handle: handle.write(b"bytes"))
+    assert target.read_bytes() == b"bytes"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+    assert _files(target.parent) == ["mnist.npz"]  # no temporary file left
