@@ -355,6 +355,11 @@ def test_killed_first_writer_leaves_no_target(tmp_path, fast_conversion, no_netw
     cache = tmp_path / "cache"
     _kill_a_writer(cache / "mnist.npz", source)
     assert not (cache / "mnist.npz").exists()
+    # The half-written bytes went to a hidden temporary file next to the target (same file
+    # system, so the final os.replace is atomic), which the loader never reads.
+    (leftover,) = _files(cache)
+    assert leftover.startswith(".mnist.npz.") and leftover.endswith(".tmp")
+    assert (cache / leftover).stat().st_size == len(source.read_bytes()) // 2
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         arrays = data.load_mnist(cache, offline=True)
