@@ -438,8 +438,9 @@ def test_bias_rule_at_the_bounds_by_hand(seed):
 
 def test_max_iter_counts_the_steps_taken():
     X, y = make_blobs(40, spread=2.5, seed=0)
-    with pytest.warns(RuntimeWarning, match="max_iter=1 "):
+    with pytest.warns(RuntimeWarning, match="max_iter=1 ") as record:
         one = solve_dual(X, y, max_iter=1)
+    assert record[0].filename == __file__  # the warning points at the caller's line
     assert one.n_iter == 1 and not one.converged
     assert np.count_nonzero(one.alpha) == 2  # one pair moved
     with pytest.warns(RuntimeWarning, match="max_iter=3 "):
