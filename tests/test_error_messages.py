@@ -712,7 +712,7 @@ def _framework_cases():
             "k-lin-l2",
             lambda: sk.LinearSVM(1, l2=-1.0),
             ValueError,
-            "l2 must be a finite number > 0, got -1.0",
+            "l2 must be a finite number ≥ 0, got -1.0",
         ),
         (
             "k-lin-margin",

@@ -18,8 +18,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from svmkit._validation import check_positive, check_positive_int
-from svmkit.contract import FeatureSpec
+from svmkit._validation import check_positive_int
+from svmkit.contract import FeatureSpec, check_penalty
 from svmkit.kernels import KERNELS, sample_frequencies, sample_phases
 
 _register = keras.saving.register_keras_serializable(package="svmkit")
@@ -270,9 +270,7 @@ class LinearSVM(keras.layers.Layer):
     ) -> None:
         super().__init__(**kwargs)
         self.units = check_positive_int(units, "units")
-        if l2 != 0:
-            l2 = check_positive(l2, "l2")
-        self.l2 = float(l2)
+        self.l2 = check_penalty(l2, "l2")
         self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
