@@ -306,9 +306,10 @@ def fit_rff_svm(
     features : FeatureSpec
         The feature map: kernel, σ, number of features D, orthogonal, normalize, seed, trainable.
     training : TrainSpec
-        The recipe: loss, ``lam`` (λ in ``λ ‖w‖²``; :meth:`TrainSpec.from_C` for scikit-learn's
-        C), epochs, batch size, optimizer ("sgd" or "adam"), learning rate and its per-step
-        decay (``keras.optimizers.schedules.ExponentialDecay``), shuffling seed.
+        The recipe: loss, ``lam`` (λ in ``λ ‖w‖²``;
+        :meth:`~svmkit.contract.TrainSpec.from_C` for scikit-learn's C), epochs, batch size,
+        optimizer ("sgd" or "adam"), learning rate and its per-step decay
+        (``keras.optimizers.schedules.ExponentialDecay``), shuffling seed.
     validation_data : (X_val, y_val) or None, default=None
         Raw inputs; evaluated after every epoch into ``"val_loss"`` and ``"val_accuracy"``.
     callbacks : iterable, default=()
