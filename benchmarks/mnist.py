@@ -315,9 +315,11 @@ def run_keras(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     features, training = specs(config, len(X_train))
 
     start = time.perf_counter()
-    # steps_per_execution: several steps per call into the backend, same maths, less overhead.
+    # steps_per_execution: several steps per call into the backend, same maths, less overhead
+    # (Keras' torch backend accepts only 1).
+    steps = 1 if keras.backend.backend() == "torch" else 25
     model, _ = fit_rff_svm(
-        X_train, y_train, features, training, progress=True, steps_per_execution=25
+        X_train, y_train, features, training, progress=True, steps_per_execution=steps
     )
     train_s = time.perf_counter() - start
 
@@ -325,7 +327,15 @@ def run_keras(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     scores = model.predict(X_test, batch_size=args.chunk, verbose=0)
     predict_s = time.perf_counter() - start
     accuracy = float((np.asarray(scores).argmax(1) == y_test).mean())
-    gpus = keras.backend.backend() == "tensorflow" and _tf_gpus()
+    backend = keras.backend.backend()
+    if backend != "tensorflow":  # torch or jax backend (benchmarks/gpu.sh runs both on a GPU)
+        device_name, gpu_peak_gb = _keras_device(backend)
+        peak = f"{peak_rss_gb():.2f} GB"
+        if gpu_peak_gb is not None:
+            peak = f"{gpu_peak_gb:.2f} GB (cuda) + {peak} host"
+        return {"device": device_name, "backend": backend, "train s": train_s,
+                "predict s": predict_s, "test acc": accuracy, "peak mem": peak}  # fmt: skip
+    gpus = _tf_gpus()
     return {
         "device": "gpu" if gpus else "cpu",
         "train s": train_s,
@@ -333,6 +343,24 @@ def run_keras(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
         "test acc": accuracy,
         "peak mem": f"{peak_rss_gb():.2f} GB",
     }
+
+
+def _keras_device(backend: str) -> tuple[str, float | None]:
+    """Keras' device on the torch or jax backend ("cuda" or "cpu") and its peak GPU memory in GB."""
+    if backend == "torch":
+        import keras
+        import torch
+
+        name = keras.ops.zeros(()).device.type  # Keras' default device (KERAS_TORCH_DEVICE)
+        peak = torch.cuda.max_memory_allocated() / 1e9 if name == "cuda" else None
+        return name, peak
+    import jax
+
+    first = jax.devices()[0]
+    if first.platform != "gpu":
+        return first.platform, None
+    stats = first.memory_stats() or {}
+    return "cuda", stats.get("peak_bytes_in_use", 0) / 1e9
 
 
 def _tf_gpus() -> bool:
@@ -492,7 +520,8 @@ def run_child(spec: dict[str, Any]) -> None:
         method=config["method"],
         input="deskewed" if config.get("deskew") else "raw",
         multiclass="OvO (45)" if spec["framework"] == "scikit-learn" else "OvR (10)",
-        framework=spec["framework"],
+        # Keras on another backend than TensorFlow is its own row: "keras (torch)", "keras (jax)".
+        framework=f"keras ({row['backend']})" if "backend" in row else spec["framework"],
         D=config.get("dim", "-"),
         sigma=config["sigma"],
         C=config["C"],
