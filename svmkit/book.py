@@ -142,3 +142,89 @@ class ChapterClock:
             if value is not None:
                 glue(f"{self.prefix}_{names[kind]}", max(value, 1.0) if kind == "read" else value)
         return measured
+
+
+# The columns of a GPU results table: (header, key of a benchmarks/mnist.py row, format).
+_GPU_COLUMNS = (
+    ("method", "method", "{}"),
+    ("input", "input", "{}"),
+    ("framework", "framework", "{}"),
+    ("device", "device", "{}"),
+    ("D", "D", "{}"),
+    ("train s", "train s", "{:.1f}"),
+    ("predict s", "predict s", "{:.1f}"),
+    ("test acc", "test acc", "{:.2%}"),
+    ("peak mem", "peak mem", "{}"),
+)
+_METHOD_ORDER = {"RFF SVM": 0, "quasi-SVM recipe": 1, "SVC": 2}
+
+
+def gpu_benchmarks(folder: str | Path) -> str:
+    """The GPU rows of ``benchmarks/mnist.py``'s results files as Markdown, one table per card.
+
+    Reads every ``gpu-*.json`` in ``folder`` (written by ``make bench-gpu``, i.e.
+    ``benchmarks/gpu.sh``) and names the card, the machine, the library versions and the dates
+    above each table. When there is none, the text says in one sentence how to make one.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The results folder, ``benchmarks/results`` in the repository (it may be missing, e.g. in
+        Colab: then the sentence is returned).
+
+    Returns
+    -------
+    str
+        Markdown, for ``IPython.display.Markdown``.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> gpu_benchmarks(folder).startswith("No GPU results file")
+    True
+    >>> row = {"method": "RFF SVM", "input": "raw", "framework": "torch", "device": "cuda",
+    ...        "D": 16384, "train s": 2.0, "predict s": 0.1, "test acc": 0.9812,
+    ...        "peak mem": "4.20 GB (cuda)", "date": "2026-11-26T12:00:00+00:00"}
+    >>> results = {"machine": {"gpu": "NVIDIA H100 80GB HBM3", "cpu": "Xeon", "cores": 16},
+    ...            "versions": {"torch": "2.11.0", "keras": "3.15.1"}, "rows": [row]}
+    >>> _ = (folder / "gpu-nvidia-h100-80gb-hbm3.json").write_text(json.dumps(results))
+    >>> print(gpu_benchmarks(folder))  # doctest: +NORMALIZE_WHITESPACE
+    **NVIDIA H100 80GB HBM3** (`gpu-nvidia-h100-80gb-hbm3.json`; host CPU Xeon, 16 cores; torch
+    2.11.0, keras 3.15.1; measured 2026-11-26)
+    <BLANKLINE>
+    | method | input | framework | device | D | train s | predict s | test acc | peak mem |
+    |---|---|---|---|---|---|---|---|---|
+    | RFF SVM | raw | torch | cuda | 16384 | 2.0 | 0.1 | 98.12% | 4.20 GB (cuda) |
+    """
+    files = sorted(Path(folder).glob("gpu-*.json"))
+    if not files:
+        return (
+            "No GPU results file yet (`benchmarks/results/gpu-*.json`): run `make gpu-wheels` on "
+            "a machine with internet access, then `make bench-gpu` on a GPU machine (see "
+            "`benchmarks/README.md`)."
+        )
+    parts = []
+    for path in files:
+        results = json.loads(path.read_text(encoding="utf-8"))
+        machine, versions = results.get("machine", {}), results.get("versions", {})
+        rows = sorted(
+            results.get("rows", []),
+            key=lambda r: (_METHOD_ORDER.get(r["method"], 9), r["input"], r["framework"]),
+        )
+        dates = sorted(str(row.get("date", ""))[:10] for row in rows) or ["?"]
+        when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+        libraries = ", ".join(f"{name} {versions[name]}" for name in ("torch", "keras", "jax")
+                              if name in versions)  # fmt: skip
+        parts.append(
+            f"**{machine.get('gpu') or 'no GPU recorded'}** (`{path.name}`; host CPU "
+            f"{machine.get('cpu', '?')}, {machine.get('cores', '?')} cores"
+            f"{'; ' + libraries if libraries else ''}; measured {when})"
+        )
+        lines = ["| " + " | ".join(header for header, _, _ in _GPU_COLUMNS) + " |",
+                 "|" + "---|" * len(_GPU_COLUMNS)]  # fmt: skip
+        for row in rows:
+            cells = [fmt.format(row[key]) if key in row else "-" for _, key, fmt in _GPU_COLUMNS]
+            lines.append("| " + " | ".join(cells) + " |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
