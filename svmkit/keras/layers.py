@@ -132,14 +132,15 @@ class RandomFourierFeatures(keras.layers.Layer):
         )
         if orthogonal and not isinstance(kernel, str):
             raise ValueError(f"orthogonal random features need kernel='gaussian'; got {kernel!r}")
-        self.spec = spec
-        self.kernel = kernel
-        self.output_dim, self.orthogonal, self.normalize = (
-            spec.output_dim,
-            spec.orthogonal,
-            normalize,
-        )
-        self.initial_sigma, self.seed = spec.sigma, spec.seed
+        self.spec = spec  # owns output_dim, orthogonal, normalize, seed and the initial σ
+        self.kernel = kernel  # a name, or an initializer that draws Ω itself
+
+    # The feature map's settings are read from its FeatureSpec, never copied: one source of truth.
+    output_dim = property(lambda self: self.spec.output_dim, doc="Number of random features D.")
+    seed = property(lambda self: self.spec.seed, doc="Seed of Ω and β (None: drawn at build).")
+    orthogonal = property(lambda self: self.spec.orthogonal, doc="Orthogonal random features.")
+    normalize = property(lambda self: self.spec.normalize, doc="Whether cos is scaled by √(2/D).")
+    initial_sigma = property(lambda self: self.spec.sigma, doc="σ as given (None: the default).")
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         n_features_in = input_shape[-1]
@@ -194,7 +195,7 @@ class RandomFourierFeatures(keras.layers.Layer):
         inputs = ops.cast(inputs, self.compute_dtype)
         outputs = ops.matmul(inputs, self.omega / self.sigma) + self.beta
         if self.normalize:
-            return math.sqrt(2.0 / self.output_dim) * ops.cos(outputs)
+            return self.spec.amplitude * ops.cos(outputs)
         return ops.cos(outputs)
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:

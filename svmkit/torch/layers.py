@@ -199,10 +199,7 @@ class RandomFourierFeatures(nn.Module):
             spec = dataclasses.replace(
                 spec, seed=int(torch.randint(0, 2**62, (), dtype=torch.int64))
             )
-        self.spec = spec
-        self.output_dim, self.kernel, self.seed = spec.output_dim, spec.kernel, spec.seed
-        self.orthogonal, self.normalize = spec.orthogonal, spec.normalize
-        self.trainable = spec.trainable
+        self.spec = spec  # owns output_dim, kernel, seed, orthogonal, normalize, trainable
         self.initial_sigma = spec.resolved_sigma(self.in_features)
         dtype = dtype if dtype is not None else torch.get_default_dtype()
         factory = {"device": device, "dtype": dtype}
@@ -214,6 +211,14 @@ class RandomFourierFeatures(nn.Module):
         else:
             self.register_buffer("sigma", sigma_tensor)
         self.reset_parameters()
+
+    # The feature map's settings are read from its FeatureSpec, never copied: one source of truth.
+    output_dim = property(lambda self: self.spec.output_dim, doc="Number of random features D.")
+    kernel = property(lambda self: self.spec.kernel, doc="The kernel approximated.")
+    seed = property(lambda self: self.spec.seed, doc="Seed of Ω and β (drawn if none given).")
+    orthogonal = property(lambda self: self.spec.orthogonal, doc="Orthogonal random features.")
+    normalize = property(lambda self: self.spec.normalize, doc="Whether cos is scaled by √(2/D).")
+    trainable = property(lambda self: self.spec.trainable, doc="Whether σ is a parameter.")
 
     def reset_parameters(self) -> None:
         """(Re)draw Ω and β from the seed and reset σ to its initial value."""
