@@ -21,7 +21,7 @@ anything global.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import keras
@@ -29,7 +29,15 @@ import numpy as np
 
 from svmkit._progress import progress_bar
 from svmkit._validation import check_array, check_positive_int
-from svmkit.contract import FeatureSpec, TrainSpec, check_spec, signed_labels, validation_pair
+from svmkit.contract import (
+    FEATURE_BUDGET,
+    FeatureSpec,
+    TrainSpec,
+    check_spec,
+    signed_labels,
+    stores_features,
+    validation_pair,
+)
 from svmkit.keras.callbacks import as_keras_callback, featurize
 from svmkit.keras.layers import LinearSVM, RandomFourierFeatures
 from svmkit.keras.losses import Hinge, MulticlassHinge, SquaredHinge
@@ -57,6 +65,9 @@ class ArrayBatches(keras.utils.PyDataset):
         epoch. ``None`` draws fresh entropy.
     shuffle : bool, default=True
         ``False`` keeps the rows in order (for validation data).
+    augment : callable or None, default=None
+        ``augment(rows, generator) -> rows`` applied to every batch (e.g.
+        :class:`svmkit.augment.RandomShift`), drawing from the same local generator.
 
     Examples
     --------
@@ -76,13 +87,14 @@ class ArrayBatches(keras.utils.PyDataset):
         *,
         seed: int | None = None,
         shuffle: bool = True,
+        augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
     ) -> None:
         super().__init__()
         if len(X) != len(y):
             raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
         self.X, self.y = X, y
         self.batch_size = check_positive_int(batch_size, "batch_size")
-        self.shuffle = shuffle
+        self.shuffle, self.augment = shuffle, augment
         self._rng = np.random.default_rng(seed)
         self._order = self._rng.permutation(len(X)) if shuffle else None
 
@@ -92,10 +104,12 @@ class ArrayBatches(keras.utils.PyDataset):
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         start = index * self.batch_size
         if self._order is None:
-            return self.X[start : start + self.batch_size], self.y[start : start + self.batch_size]
-        # Sorted rows: the same batch, read from memory in order.
-        rows = np.sort(self._order[start : start + self.batch_size])
-        return self.X[rows], self.y[rows]
+            rows = slice(start, start + self.batch_size)
+        else:  # sorted rows: the same batch, read from memory in order
+            rows = np.sort(self._order[start : start + self.batch_size])
+        if self.augment is None:
+            return self.X[rows], self.y[rows]
+        return self.augment(self.X[rows], self._rng), self.y[rows]
 
     def on_epoch_end(self) -> None:
         if self.shuffle:
@@ -174,6 +188,12 @@ def _targets(y: Any, training: TrainSpec, name: str, n_classes: int | None = Non
     return labels.astype(np.int32)
 
 
+def _keep_integers_or_float32(X: np.ndarray) -> np.ndarray:
+    """Integer inputs (uint8 images) as they are, a quarter of float32's memory; the layers cast
+    each batch. Anything else as float32, the dtype the layers compute in."""
+    return X if X.dtype.kind in "iu" else X.astype(np.float32, copy=False)
+
+
 def _history(history: keras.callbacks.History) -> dict[str, list[float]]:
     return {key: [float(v) for v in values] for key, values in history.history.items()}
 
@@ -190,6 +210,7 @@ def _train(
     progress: bool = False,
     steps_per_execution: int = 1,
     shown_model: keras.Model | None = None,
+    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
 ) -> dict[str, list[float]]:
     """Compile ``model`` for ``training`` and run ``model.fit`` on :class:`ArrayBatches`."""
     units = model.output_shape[-1]
@@ -215,7 +236,7 @@ def _train(
     hooks = [as_keras_callback(callback, model=shown_model) for callback in callbacks]
     if progress:
         hooks.append(_EpochBar(training.epochs))
-    batches = ArrayBatches(X, targets, batch, seed=training.seed)
+    batches = ArrayBatches(X, targets, batch, seed=training.seed, augment=augment)
     try:
         history = model.fit(
             batches,
@@ -286,16 +307,20 @@ def fit_rff_svm(
     verbose: int = 0,
     progress: bool = False,
     steps_per_execution: int = 1,
+    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+    feature_budget: float = FEATURE_BUDGET,
 ) -> tuple[keras.Model, dict[str, list[float]]]:
     """Train an approximate kernel SVM ``z = w·φ(x) + b`` on random Fourier features φ.
 
     The Keras twin of :func:`svmkit.torch.fit_rff_svm`. With a frozen σ (``features.trainable``
-    False, the default) φ never changes, so the training points are mapped once by
+    False, the default) φ never changes. If the ``n × D`` float32 features fit in
+    ``feature_budget`` bytes, the training points are mapped once by
     :func:`~svmkit.keras.featurize` into one float32 array, and only the
     :class:`~svmkit.keras.LinearSVM` head is trained, by ``model.fit`` on :class:`ArrayBatches`
     sliced out of that array (no copy of it, shuffled by a local generator seeded with
-    ``training.seed``). With ``features.trainable`` True, σ is learned as well, so the whole
-    model is trained end to end on the raw inputs.
+    ``training.seed``). Otherwise the features are *streamed*: the whole model runs on raw
+    batches, so memory no longer grows with n. With ``augment`` every batch is transformed first
+    (always streamed), and with ``features.trainable`` True σ is learned as well, end to end.
 
     Parameters
     ----------
@@ -323,6 +348,13 @@ def fit_rff_svm(
     steps_per_execution : int, default=1
         Optimiser steps per call into the backend: the same maths with less overhead, but
         per-batch callbacks then run only every ``steps_per_execution`` batches.
+    augment : callable or None, default=None
+        ``augment(batch, generator) -> batch`` applied to every training batch of raw inputs,
+        e.g. :class:`svmkit.augment.RandomShift` (it draws from the batches' local generator,
+        seeded by ``training.seed``). Validation data are never augmented.
+    feature_budget : float, default=svmkit.contract.FEATURE_BUDGET
+        Bytes of training features that may be stored (4 GiB); ``0`` always streams, ``math.inf``
+        always stores (see :func:`svmkit.contract.stores_features`).
 
     Returns
     -------
@@ -357,7 +389,7 @@ def fit_rff_svm(
     """
     check_spec(features, "features", FeatureSpec)
     check_spec(training, "training", TrainSpec)
-    X = check_array(X, name="X")
+    X = check_array(X, name="X", dtype=None)
     feature_map = RandomFourierFeatures(
         features.output_dim, kernel=features.kernel, sigma=features.sigma,
         trainable=features.trainable, orthogonal=features.orthogonal, seed=features.seed,
@@ -368,12 +400,14 @@ def fit_rff_svm(
     options = {"verbose": verbose, "progress": progress, "steps_per_execution": steps_per_execution}
     if validation_data is not None:
         validation_data = validation_pair(validation_data)
-    if features.trainable:
-        X = X.astype(np.float32, copy=False)
+    if not stores_features(len(X), features, feature_budget, augmented=augment is not None):
+        # σ learned, augmented batches, or features too large to keep: featurised per batch.
+        X = _keep_integers_or_float32(X)
         if validation_data is not None:
-            validation_data = (np.asarray(validation_data[0], np.float32), validation_data[1])
+            X_val = check_array(validation_data[0], name="validation_data[0]", dtype=None)
+            validation_data = (_keep_integers_or_float32(X_val), validation_data[1])
         history = _train(model, X, y, training, validation_data=validation_data,
-                         callbacks=callbacks, **options)  # fmt: skip
+                         callbacks=callbacks, augment=augment, **options)  # fmt: skip
         return model, history
     # Frozen σ: the features of the training set, once, in one array; then only the head.
     chunk = max(1, _CHUNK_BYTES // (4 * features.output_dim))

@@ -53,12 +53,20 @@ class TrainingState:
     lam: float
     decayed: list[Tensor]
     batch_hooks: list[Any]
+    dtype: torch.dtype
+    augment: Callable[[Tensor, torch.Generator | None], Tensor] | None = None
     step: int = 0
+
+    def inputs(self, xb: Tensor, *, augment: bool = False) -> Tensor:
+        """A batch as the model takes it: augmented (training only), then cast to its dtype."""
+        if augment and self.augment is not None:
+            xb = self.augment(xb, self.generator)
+        return xb.to(self.dtype)
 
     def penalty(self) -> Tensor:
         """``λ Σ ‖W‖²`` over the weights of every LinearSVM and nn.Linear (never biases or σ)."""
         if self.lam == 0 or not self.decayed:
-            return torch.zeros((), device=self.X.device, dtype=self.X.dtype)
+            return torch.zeros((), device=self.X.device, dtype=self.dtype)
         return self.lam * sum(w.square().sum() for w in self.decayed)
 
 
@@ -82,19 +90,23 @@ def prepare(
     device: str | torch.device | None,
     validation_data: Sequence[Any] | None,
     callbacks: list[Any],
+    augment: Callable[[Tensor, torch.Generator | None], Tensor] | None = None,
 ) -> TrainingState:
-    """Data checked against the model and put on its device, optimiser, schedule, generator."""
+    """Data checked against the model and put on its device, optimiser, schedule, generator.
+
+    Integer inputs (uint8 images) stay integers on the device; each batch is cast as it is used.
+    """
     if device is not None:
         model.to(resolve_device(device))
     target, dtype = model_device_dtype(model)
     if dtype.is_floating_point and spec.lr > torch.finfo(dtype).max:
         raise ValueError(f"lr must be representable in {dtype}, got {spec.lr!r}")
-    X_t = as_features(X, "X", target, dtype)
-    n_outputs = count_outputs(model, X_t)
-    y_t = _paired_targets(X_t, y, ("X", "y"), loss, n_outputs)
+    X_t = as_features(X, "X", target, dtype, keep_integers=True)
+    n_outputs = count_outputs(model, X_t[:1].to(dtype))
+    y_t = _paired_targets(X_t, y, ("X", "y"), loss, n_outputs, dtype)
     validation = None
     if validation_data is not None:
-        validation = _validation(validation_data, X_t, loss, n_outputs)
+        validation = _validation(validation_data, X_t, loss, n_outputs, dtype)
     opt, scheduler = _optimizer(model, spec, optimizer)
     decayed = [m.weight for m in model.modules() if isinstance(m, (LinearSVM, nn.Linear))]
     if spec.lam > 0 and not decayed:
@@ -108,16 +120,22 @@ def prepare(
     return TrainingState(
         model, X_t, y_t, validation, loss_function(loss), opt, scheduler, generator,
         batch=spec.batch(X_t.shape[0]), lam=spec.lam, decayed=decayed,
-        batch_hooks=[cb for cb in callbacks if overrides(cb, "on_batch_end")],
+        batch_hooks=[cb for cb in callbacks if overrides(cb, "on_batch_end")], dtype=dtype,
+        augment=augment,
     )  # fmt: skip
 
 
 def _paired_targets(
-    X_t: Tensor, y: Any, names: tuple[str, str], loss: str | Loss, n_outputs: int
+    X_t: Tensor,
+    y: Any,
+    names: tuple[str, str],
+    loss: str | Loss,
+    n_outputs: int,
+    dtype: torch.dtype,
 ) -> Tensor:
     """Labels checked against ``loss`` and the model, with as many rows as ``X_t``."""
     x_name, y_name = names
-    y_t = as_targets(y, y_name, loss, n_outputs, X_t.device, X_t.dtype)
+    y_t = as_targets(y, y_name, loss, n_outputs, X_t.device, dtype)
     if y_t.shape[0] != X_t.shape[0]:
         raise ValueError(
             f"{y_name} has {y_t.shape[0]} labels but {x_name} has {X_t.shape[0]} samples"
@@ -126,13 +144,17 @@ def _paired_targets(
 
 
 def _validation(
-    validation_data: Sequence[Any], X_t: Tensor, loss: str | Loss, n_outputs: int
+    validation_data: Sequence[Any],
+    X_t: Tensor,
+    loss: str | Loss,
+    n_outputs: int,
+    dtype: torch.dtype,
 ) -> tuple[Tensor, Tensor]:
     X_val, y_val = validation_pair(validation_data)
-    X_v = as_features(X_val, "X_val", X_t.device, X_t.dtype)
+    X_v = as_features(X_val, "X_val", X_t.device, dtype, keep_integers=True)
     if X_v.shape[1] != X_t.shape[1]:
         raise ValueError(f"X_val has {X_v.shape[1]} features but X has {X_t.shape[1]}")
-    return X_v, _paired_targets(X_v, y_val, ("X_val", "y_val"), loss, n_outputs)
+    return X_v, _paired_targets(X_v, y_val, ("X_val", "y_val"), loss, n_outputs, dtype)
 
 
 def _optimizer(
@@ -175,7 +197,7 @@ def run_epoch(state: TrainingState) -> tuple[Tensor, Tensor]:
     n = X.shape[0]
     state.model.train()
     order = torch.randperm(n, device=X.device, generator=state.generator) if batch < n else None
-    loss_sum = torch.zeros((), device=X.device, dtype=X.dtype)
+    loss_sum = torch.zeros((), device=X.device, dtype=state.dtype)
     correct = torch.zeros((), device=X.device, dtype=torch.int64)
     for start in range(0, n, batch):
         if order is None:
@@ -183,6 +205,7 @@ def run_epoch(state: TrainingState) -> tuple[Tensor, Tensor]:
         else:
             index = order[start : start + batch]
             xb, yb = X.index_select(0, index), y.index_select(0, index)
+        xb = state.inputs(xb, augment=True)
         objective, z = _step(state, xb, yb)
         with torch.no_grad():
             loss_sum += objective.detach() * xb.shape[0]
@@ -196,13 +219,13 @@ def run_epoch(state: TrainingState) -> tuple[Tensor, Tensor]:
 
 def _evaluate(state: TrainingState, X: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     """Objective (mean loss plus penalty) and count of correct predictions on (X, y), no sync."""
-    total_loss = torch.zeros((), device=X.device, dtype=X.dtype)
+    total_loss = torch.zeros((), device=X.device, dtype=state.dtype)
     total_correct = torch.zeros((), device=X.device, dtype=torch.int64)
     size = max(state.batch, _EVALUATION_BATCH)
     state.model.eval()
     with torch.no_grad():
         for start in range(0, X.shape[0], size):
-            xb, yb = X[start : start + size], y[start : start + size]
+            xb, yb = state.inputs(X[start : start + size]), y[start : start + size]
             z = state.model(xb)
             total_loss += state.loss_fn(z, yb) * xb.shape[0]
             total_correct += _correct(z, yb)
@@ -221,7 +244,7 @@ def epoch_logs(state: TrainingState, loss_sum: Tensor, correct: Tensor) -> dict[
         metrics["val_loss"] = (val_loss, 1)
         metrics["val_accuracy"] = (val_correct, state.validation[0].shape[0])
     # float64 is not available on every accelerator (MPS); float32 counts are exact below 2**24.
-    stack_dtype = torch.float64 if state.X.dtype == torch.float64 else torch.float32
+    stack_dtype = torch.float64 if state.dtype == torch.float64 else torch.float32
     values = torch.stack([value.to(stack_dtype) for value, _ in metrics.values()]).tolist()
     return {
         key: value / denominator
@@ -241,9 +264,12 @@ def train(
     callbacks: Iterable[Any] = (),
     progress: bool = False,
     validation_data: Sequence[Any] | None = None,
+    augment: Callable[[Tensor, torch.Generator | None], Tensor] | None = None,
 ) -> dict[str, list[float]]:
     """Train ``model`` with the recipe ``spec``; ``loss`` and ``optimizer`` override its names.
 
+    ``augment(batch, generator)``, when given, transforms every training batch before the model
+    sees it (e.g. :class:`svmkit.augment.RandomShift`), drawing from the loop's seeded generator.
     Returns the per-epoch metrics as a dict of lists (see :func:`svmkit.torch.fit`).
     """
     if not isinstance(model, nn.Module):
@@ -252,7 +278,7 @@ def train(
     state = prepare(
         model, X, y, spec, loss=spec.loss if loss is None else loss,
         optimizer=spec.optimizer if optimizer is None else optimizer, device=device,
-        validation_data=validation_data, callbacks=callbacks,
+        validation_data=validation_data, callbacks=callbacks, augment=augment,
     )  # fmt: skip
     history: dict[str, list[float]] = {}
     bar = progress_bar(total=spec.epochs, desc="fit", unit="epoch", leave=True, enabled=progress)

@@ -1,21 +1,30 @@
-"""The random-feature SVM recipe: featurize once, then train a linear SVM head on the features.
+"""The random-feature SVM recipe: features once (or batch by batch), then a linear SVM head.
 
-Chapters 7 to 10, the scikit-learn estimator and the MNIST benchmark all train the same model:
-random Fourier features with a frozen σ (:class:`~svmkit.contract.FeatureSpec`), computed once,
-and a :class:`~svmkit.torch.LinearSVM` trained on them by :func:`~svmkit.torch.fit` with a
-:class:`~svmkit.contract.TrainSpec`. :func:`fit_rff_svm` is that recipe, written once;
+Chapters 7 to 11, the scikit-learn estimator and the MNIST benchmark all train the same model:
+random Fourier features with a frozen σ (:class:`~svmkit.contract.FeatureSpec`) and a
+:class:`~svmkit.torch.LinearSVM` trained on them with a :class:`~svmkit.contract.TrainSpec`.
+When the feature matrix fits the memory budget the features are computed once; otherwise (or
+with augmented batches) every batch is featurised on the device as it is used, so memory stays
+flat in the number of samples. :func:`fit_rff_svm` is that recipe, written once;
 ``svmkit.keras.fit_rff_svm`` is its Keras twin.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import torch
 from torch import nn
 
-from svmkit.contract import FeatureSpec, TrainSpec, check_spec, validation_pair
+from svmkit.contract import (
+    FEATURE_BUDGET,
+    FeatureSpec,
+    TrainSpec,
+    check_spec,
+    stores_features,
+    validation_pair,
+)
 from svmkit.torch import _loop
 from svmkit.torch._data import as_rows
 from svmkit.torch.callbacks import ShowModel
@@ -72,15 +81,19 @@ def fit_rff_svm(
     device: str | torch.device | None = None,
     callbacks: Iterable[Any] = (),
     progress: bool = False,
+    augment: Callable[[torch.Tensor, torch.Generator | None], torch.Tensor] | None = None,
+    feature_budget: float = FEATURE_BUDGET,
 ) -> tuple[nn.Sequential, dict[str, list[float]]]:
     """Train an approximate kernel SVM ``z = w·φ(x) + b`` on random Fourier features φ.
 
-    With a frozen σ (``features.trainable`` False, the default) φ never changes, so the training
-    points are mapped once with :func:`~svmkit.torch.featurize` and only the
-    :class:`~svmkit.torch.LinearSVM` head is trained: the same numbers as the three steps
-    ``featurize`` → ``LinearSVM`` → ``fit`` written by hand, and much faster than pushing every
-    batch through the feature map. With ``features.trainable`` True, σ is learned as well, so
-    the whole model is trained end to end.
+    With a frozen σ (``features.trainable`` False, the default) φ never changes. If the
+    ``n × D`` float32 features fit in ``feature_budget`` bytes, the training points are mapped
+    once with :func:`~svmkit.torch.featurize` and only the :class:`~svmkit.torch.LinearSVM` head
+    is trained: the same numbers as the three steps ``featurize`` → ``LinearSVM`` → ``fit``
+    written by hand, and the fastest way when memory allows. Otherwise the features are
+    *streamed*: each batch is featurised on the device as it is used, and memory no longer grows
+    with n. With ``augment`` every batch is transformed first (new features every epoch, so they
+    are always streamed), and with ``features.trainable`` True σ is learned as well, end to end.
 
     Parameters
     ----------
@@ -104,6 +117,13 @@ def fit_rff_svm(
         (``logs["model"]``), also when only its head is being trained.
     progress : bool, default=False
         tqdm progress bars over the featurisation chunks and the epochs.
+    augment : callable or None, default=None
+        ``augment(batch, generator) -> batch`` applied to every training batch of raw inputs,
+        e.g. :class:`svmkit.augment.RandomShift` (it draws from the loop's generator, seeded by
+        ``training.seed``). Validation data are never augmented.
+    feature_budget : float, default=svmkit.contract.FEATURE_BUDGET
+        Bytes of training features that may be stored (4 GiB); ``0`` always streams, ``math.inf``
+        always stores (see :func:`svmkit.contract.stores_features`).
 
     Returns
     -------
@@ -149,8 +169,11 @@ def fit_rff_svm(
     head = LinearSVM(features.output_dim, training.n_outputs(y))
     model = nn.Sequential(feature_map, head)
     arguments = {"device": device, "progress": progress, "validation_data": validation_data}
-    if features.trainable:
-        history = _loop.train(model, rows, y, training, callbacks=callbacks, **arguments)
+    stored = stores_features(len(rows), features, feature_budget, augmented=augment is not None)
+    if not stored:  # σ learned, augmented batches, or features too large to keep: per batch
+        history = _loop.train(
+            model, rows, y, training, callbacks=callbacks, augment=augment, **arguments
+        )
     else:
         phi = featurize(feature_map, rows, device=device, progress=progress)
         if validation_data is not None:
