@@ -31,6 +31,13 @@ and the table prints each row as soon as it is measured.
 * "quasi-SVM recipe" is the keras.io example unchanged: D = 4096, σ = 10, hinge loss on one-hot
   labels and no regularisation (λ = 0), Adam(1e-3), batch 128, 20 epochs on the first 48 000
   images (its ``validation_split=0.2``).
+* ``--augmented``: "RFF SVM + shifts" trains on deskewed digits, each batch moved by a random
+  shift of up to ``--augment-shift`` pixels (:class:`svmkit.augment.RandomShift`, the "virtual
+  examples" of LeCun's virtual SVM), with the features streamed (computed per batch).
+* ``--streaming``: "RFF SVM, streamed" rows show that memory stays flat in n: one epoch with the
+  features computed per batch (``feature_budget=0``) on the 60 000 raw training images and on
+  300 000 (those images and their one-pixel shifts up, down, left and right), kept as uint8
+  (σ in pixel units, 255 σ).
 
 Usage::
 
@@ -39,6 +46,7 @@ Usage::
     python benchmarks/mnist.py --svc-only --json benchmarks/results/cpu-2core.json  # slow, ~20 min
     python benchmarks/mnist.py --framework torch --dims 16384,24576
     python benchmarks/mnist.py --quick              # tiny sizes, a few seconds (used by the tests)
+    python benchmarks/mnist.py --framework torch --no-recipe --augmented --streaming  # issue 13
 
 With ``--json PATH`` every row (and the tuning grid) is written to PATH as soon as it is measured,
 together with the machine (CPU model, cores, GPU), the library versions and the date; rows of an
@@ -71,7 +79,7 @@ COLUMNS = (
     "method", "input", "multiclass", "framework", "device", "D", "σ", "C",
     "train s", "predict s", "test acc", "peak mem",
 )
-WIDTHS = (16, 8, 10, 12, 6, 5, 5, 5, 7, 9, 8, 14)
+WIDTHS = (17, 15, 10, 12, 6, 5, 5, 5, 7, 9, 8, 14)
 
 # The RFF SVM: squared hinge, Adam with an exponentially decaying learning rate, large batches (the
 # head is memory-bound: fewer, bigger steps). σ and C are the defaults only; --tune chooses them.
@@ -99,6 +107,12 @@ RECIPE = {
     "epochs": 20,
     "n_train": 48000,
 }
+# The augmented model (--augmented): deskewed digits shifted by up to AUGMENT["shift"] pixels in
+# every batch; more epochs than TUNED, since every epoch shows new copies of the digits.
+AUGMENT = {"shift": 2, "epochs": 12}
+# The memory rows (--streaming): one epoch, features per batch, 1 and 5 copies of the raw images.
+STREAM_COPIES = (1, 5)
+STREAM_SHIFTS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # (dy, dx) of each copy
 # σ and C chosen by --tune on a 2-core CPU (the grid is in benchmarks/results/cpu-2core.json); used
 # when the --json file holds no tuning of its own.
 DEFAULT_KERNELS = {"raw": {"sigma": 5.0, "C": 1.0}, "deskewed": {"sigma": 5.0, "C": 10.0}}
@@ -162,6 +176,27 @@ def load_data(
     return data, seconds[0], seconds[1]
 
 
+def load_copies(copies: int, n_train: int, n_test: int) -> tuple[np.ndarray, ...]:
+    """The first ``n_train`` raw training images and ``copies − 1`` one-pixel shifts of them, as
+    uint8 rows (``copies · n_train`` in all).
+
+    uint8 keeps the inputs at 784 bytes a row (a quarter of float32), so that what grows with n
+    in the streamed rows is the data itself, not the features.
+    """
+    from svmkit.augment import RandomShift
+    from svmkit.data import load_mnist
+
+    x_train, y_train, x_test, y_test = load_mnist()
+    rows = x_train[:n_train].reshape(n_train, -1)
+    shift = RandomShift(max_shift=1)
+    X = np.concatenate([
+        shift.shift(rows, dy=np.full(len(rows), dy), dx=np.full(len(rows), dx))
+        for dy, dx in STREAM_SHIFTS[:copies]
+    ])  # fmt: skip
+    y = np.tile(y_train[:n_train].astype(np.int64), copies)
+    return X, y, x_test[:n_test].reshape(n_test, -1), y_test[:n_test].astype(np.int64)
+
+
 def peak_rss_gb() -> float:
     """Peak resident memory of this process in GB (``ru_maxrss`` is in KiB on Linux)."""
     scale = 1 if platform.system() == "Darwin" else 1024
@@ -177,7 +212,9 @@ def specs(config: dict[str, Any], n_train: int) -> tuple[Any, Any]:
     """
     from svmkit.contract import FeatureSpec, TrainSpec
 
-    features = FeatureSpec(sigma=config["sigma"], output_dim=config["dim"], seed=0, normalize=False)
+    # uint8 inputs (the streamed rows) are 255 times larger than [0, 1] pixels: so is σ.
+    sigma = config["sigma"] * (255.0 if config.get("uint8") else 1.0)
+    features = FeatureSpec(sigma=sigma, output_dim=config["dim"], seed=0, normalize=False)
     training = TrainSpec(
         loss=config["loss"],
         lam=weight_decay_for(config["C"], config["dim"], n_train),
@@ -247,7 +284,9 @@ def run_torch(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
 
     start = time.perf_counter()
-    model, _ = fit_rff_svm(X_train, y_train, features, training, device=target, progress=True)
+    model, _ = fit_rff_svm(
+        X_train, y_train, features, training, device=target, progress=True, **streaming(config)
+    )
     sync()
     train_s = time.perf_counter() - start
 
@@ -274,6 +313,18 @@ def run_torch(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
         row["gemm_ratio"] = gemm_ratio_torch(model[0], X_train[:n_ratio], args.chunk)
         row["gemm_shape"] = f"{n_ratio}×784 @ 784×{config['dim']}"
     return row
+
+
+def streaming(config: dict[str, Any]) -> dict[str, Any]:
+    """``augment`` and ``feature_budget`` of a row for either framework's ``fit_rff_svm``."""
+    from svmkit.augment import RandomShift
+    from svmkit.contract import FEATURE_BUDGET
+
+    shift = config.get("augment", 0)
+    return {
+        "augment": RandomShift(shift) if shift else None,
+        "feature_budget": 0 if config.get("stream") else FEATURE_BUDGET,
+    }
 
 
 def run_tune(spec: dict[str, Any], args: Any) -> list[dict[str, Any]]:
@@ -319,8 +370,9 @@ def run_keras(config: dict[str, Any], data: tuple[np.ndarray, ...], args: Any) -
     # (Keras' torch backend accepts only 1).
     steps = 1 if keras.backend.backend() == "torch" else 25
     model, _ = fit_rff_svm(
-        X_train, y_train, features, training, progress=True, steps_per_execution=steps
-    )
+        X_train, y_train, features, training, progress=True, steps_per_execution=steps,
+        **streaming(config),
+    )  # fmt: skip
     train_s = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -510,15 +562,19 @@ def run_child(spec: dict[str, Any]) -> None:
         print(json.dumps(run_tune(spec, args)))
         return
     config = spec["config"]
-    data, deskew_train_s, deskew_test_s = load_data(
-        min(config["n_train"], args.n_train), args.n_test, deskew=config.get("deskew", False)
-    )
+    if config.get("copies"):
+        data = load_copies(config["copies"], args.n_train, args.n_test)
+        deskew_train_s = deskew_test_s = 0.0
+    else:
+        data, deskew_train_s, deskew_test_s = load_data(
+            min(config["n_train"], args.n_train), args.n_test, deskew=config.get("deskew", False)
+        )
     row = RUNNERS[spec["framework"]](config, data, args)
     row["train s"] += deskew_train_s
     row["predict s"] += deskew_test_s
     row.update(
         method=config["method"],
-        input="deskewed" if config.get("deskew") else "raw",
+        input=config.get("input") or ("deskewed" if config.get("deskew") else "raw"),
         multiclass="OvO (45)" if spec["framework"] == "scikit-learn" else "OvR (10)",
         # Keras on another backend than TensorFlow is its own row: "keras (torch)", "keras (jax)".
         framework=f"keras ({row['backend']})" if "backend" in row else spec["framework"],
@@ -632,6 +688,7 @@ def plan(args: argparse.Namespace, chosen: dict[str, dict[str, float]]) -> list[
                     rows.append((framework, config))
         if not args.no_recipe and False in inputs:
             rows += [(framework, dict(RECIPE)) for framework in frameworks]
+    rows += extra_rows(args, chosen, frameworks)
     if args.with_svc or args.svc_only:
         for deskew in inputs:
             kernel = chosen["deskewed" if deskew else "raw"]
@@ -642,6 +699,27 @@ def plan(args: argparse.Namespace, chosen: dict[str, dict[str, float]]) -> list[
         for _, config in rows:
             if "dim" in config:
                 config.update(dim=min(config["dim"], 512), epochs=3)
+    return rows
+
+
+def extra_rows(
+    args: argparse.Namespace, chosen: dict[str, dict[str, float]], frameworks: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The augmented model (``--augmented``) and the streamed memory rows (``--streaming``)."""
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for framework in frameworks if args.augmented else ():
+        config = {**TUNED, **chosen["deskewed"], "method": "RFF SVM + shifts", "deskew": True,
+                  "augment": args.augment_shift, "epochs": args.augment_epochs,
+                  "input": "deskewed+shifts"}  # fmt: skip
+        if args.dims:
+            config["dim"] = int(args.dims.split(",")[-1])
+        rows.append((framework, config))
+    for framework in frameworks if args.streaming else ():
+        for copies in STREAM_COPIES:
+            config = {**TUNED, **chosen["raw"], "method": "RFF SVM, streamed", "stream": True,
+                      "uint8": True, "copies": copies, "epochs": 1, "n_train": 60000 * copies,
+                      "input": "raw" if copies == 1 else f"raw ×{copies} shifts"}  # fmt: skip
+            rows.append((framework, config))
     return rows
 
 
@@ -695,6 +773,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-recipe", action="store_true", help="skip the keras.io recipe rows")
     parser.add_argument("--inputs", default="raw,deskewed", help="raw and/or deskewed pixels")
     parser.add_argument("--no-deskew", action="store_true", help="same as --inputs raw")
+    parser.add_argument("--augmented", action="store_true", help="add the augmented-digits row")
+    parser.add_argument("--augment-shift", type=int, default=AUGMENT["shift"],
+                        help="largest random shift in pixels (--augmented)")  # fmt: skip
+    parser.add_argument("--augment-epochs", type=int, default=AUGMENT["epochs"],
+                        help="epochs of the augmented model")  # fmt: skip
+    parser.add_argument("--streaming", action="store_true",
+                        help="add the streamed memory rows (n = 60k and 300k)")  # fmt: skip
     parser.add_argument("--json", type=Path, default=None, help="write/merge results into PATH")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
     parser.add_argument("--child", help=argparse.SUPPRESS)

@@ -110,6 +110,28 @@ def test_benchmark_quick_mode_prints_one_table_and_writes_json(repo_root, tmp_pa
         assert 0.0 <= row["test acc"] <= 1.0
 
 
+def test_benchmark_quick_mode_adds_augmented_and_streamed_rows(repo_root, tmp_path):
+    """--augmented trains on shifted deskewed digits; --streaming measures 1 and 5 copies."""
+    pytest.importorskip("torch")
+    results = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(repo_root / "benchmarks" / "mnist.py"), "--quick", "--framework",
+         "torch", "--no-recipe", "--inputs", "deskewed", "--augmented", "--streaming",
+         "--augment-epochs", "2", "--json", str(results)],
+        capture_output=True, text=True, timeout=240, check=False, cwd=repo_root,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    rows = {(row["method"], row["input"]): row for row in json.loads(results.read_text())["rows"]}
+    assert set(rows) == {("RFF SVM", "deskewed"), ("RFF SVM + shifts", "deskewed+shifts"),
+                         ("RFF SVM, streamed", "raw"), ("RFF SVM, streamed", "raw ×5 shifts")}
+    assert rows[("RFF SVM, streamed", "raw ×5 shifts")]["n_train"] == 5 * rows[
+        ("RFF SVM, streamed", "raw")]["n_train"]  # fmt: skip
+    for row in rows.values():
+        assert row["test acc"] > 0.5, row  # every model learned something, even in quick mode
+    printed = [line for line in completed.stdout.splitlines() if line.startswith("| RFF SVM")]
+    assert len(printed) == 4, completed.stdout
+
+
 def test_benchmark_lambda_gives_c_its_scikit_learn_meaning():
     """λ = D / (4 C n K) on amplitude-1 features trains the same OvR classifier as LinearSVC(C).
 
