@@ -45,8 +45,10 @@ def device(prefer: str | torch.device | None = None) -> torch.device:
     --------
     >>> device("cpu")
     device(type='cpu')
-    >>> device().type in {"cuda", "mps", "cpu"}
-    True
+    >>> device("nonsense")
+    Traceback (most recent call last):
+    ...
+    ValueError: prefer is not a valid torch device: 'nonsense' (...)
     """
     if prefer is not None:
         return resolve_device(prefer, "prefer")
