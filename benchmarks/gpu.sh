@@ -11,7 +11,8 @@
 # _build/gpu/site-<python> (pip --target --no-deps, only the missing distributions; put on PYTHONPATH, and
 # svmkit itself runs from this source tree through PYTHONPATH); check MNIST; run
 # benchmarks/mnist.py with the torch rows and the Keras rows on KERAS_BACKEND=torch, then the
-# Keras rows again on KERAS_BACKEND=jax (optional: a failure there is reported, not fatal).
+# augmented model and the streamed-features rows (torch), then the Keras rows again on
+# KERAS_BACKEND=jax (optional: a failure there is reported, not fatal).
 #
 # Options:
 #   --quick         tiny sizes, raw pixels only, no recipe rows (mnist.py --quick): a smoke test;
@@ -180,6 +181,12 @@ ARGS+=(${EXTRA[@]+"${EXTRA[@]}"})
 step "torch rows and Keras rows on KERAS_BACKEND=torch"
 KERAS_BACKEND=torch KERAS_TORCH_DEVICE=$DEVICE "$PYTHON" benchmarks/mnist.py --framework both "${ARGS[@]}" \
     || die "benchmarks/mnist.py failed on the torch backend (see above)"
+
+step "the augmented model and the streamed-features rows (torch)"
+AUGMENT_ARGS=(--extra-only --augmented --streaming)
+if ((QUICK)); then AUGMENT_ARGS+=(--augment-epochs 1); fi
+"$PYTHON" benchmarks/mnist.py --framework torch "${AUGMENT_ARGS[@]}" "${ARGS[@]}" \
+    || die "benchmarks/mnist.py failed on the augmented or streamed rows (see above)"
 
 JAX_STATUS="skipped (--no-jax)"
 if ((JAX)) && ((SECONDS - START > BUDGET_S)); then

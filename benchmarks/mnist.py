@@ -675,7 +675,7 @@ def plan(args: argparse.Namespace, chosen: dict[str, dict[str, float]]) -> list[
     dims = [int(d) for d in args.dims.split(",")] if args.dims else [TUNED["dim"]]
     inputs = input_flags(args)
     rows: list[tuple[str, dict[str, Any]]] = []
-    if not args.svc_only:
+    if not args.svc_only and not args.extra_only:
         for deskew in inputs:
             kernel = chosen["deskewed" if deskew else "raw"]
             for dim in dims:
@@ -780,6 +780,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="epochs of the augmented model")  # fmt: skip
     parser.add_argument("--streaming", action="store_true",
                         help="add the streamed memory rows (n = 60k and 300k)")  # fmt: skip
+    parser.add_argument("--extra-only", action="store_true",
+                        help="only the --augmented/--streaming rows")  # fmt: skip
     parser.add_argument("--json", type=Path, default=None, help="write/merge results into PATH")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test")
     parser.add_argument("--child", help=argparse.SUPPRESS)
