@@ -116,20 +116,27 @@ def test_torch_augmentation_is_reproducible_from_the_seed_and_changes_the_batche
     assert not torch.allclose(first[1].weight, other[1].weight, atol=1e-4)
 
 
-def test_torch_augment_sees_every_training_batch_and_never_validation():
+def test_torch_augment_sees_every_training_row_and_never_validation():
     seen: list[tuple[int, torch.dtype]] = []
+    steps = []
 
     def spy(batch, generator):
         assert isinstance(generator, torch.Generator)
         seen.append((batch.shape[0], batch.dtype))
         return batch
 
-    svt.fit_rff_svm(X_IMAGES, Y_IMAGES, FEATURES, TRAINING, augment=spy,
+    class CountSteps(svt.Callback):
+        def on_batch_end(self, step, logs):
+            steps.append(step)
+
+    svt.fit_rff_svm(X_IMAGES, Y_IMAGES, FEATURES, TRAINING, augment=spy, callbacks=[CountSteps()],
                     validation_data=(X_IMAGES[:50], Y_IMAGES[:50]))  # fmt: skip
-    batches_per_epoch = math.ceil(len(X_IMAGES) / TRAINING.batch_size)
-    assert len(seen) == TRAINING.epochs * batches_per_epoch
+    # Rows are augmented and featurised a chunk of whole batches at a time (here one chunk per
+    # epoch), and the optimiser still takes one step per batch.
     assert sum(size for size, _ in seen) == TRAINING.epochs * len(X_IMAGES)
+    assert len(seen) == TRAINING.epochs
     assert {dtype for _, dtype in seen} == {torch.uint8}  # augmented before the cast
+    assert steps == list(range(TRAINING.epochs * math.ceil(len(X_IMAGES) / TRAINING.batch_size)))
 
 
 # ---------------------------------------------------------------- Keras recipe

@@ -169,17 +169,21 @@ def fit_rff_svm(
     head = LinearSVM(features.output_dim, training.n_outputs(y))
     model = nn.Sequential(feature_map, head)
     arguments = {"device": device, "progress": progress, "validation_data": validation_data}
-    stored = stores_features(len(rows), features, feature_budget, augmented=augment is not None)
-    if not stored:  # σ learned, augmented batches, or features too large to keep: per batch
+    if features.trainable:  # σ is learned: the whole model, end to end
         history = _loop.train(
             model, rows, y, training, callbacks=callbacks, augment=augment, **arguments
         )
-    else:
-        phi = featurize(feature_map, rows, device=device, progress=progress)
-        if validation_data is not None:
-            X_val, y_val = validation_pair(validation_data)
-            phi_val = featurize(feature_map, as_rows(X_val, "X_val"), device=device)
-            arguments["validation_data"] = (phi_val, y_val)
-        watchers = [ShowModel(callback, model) for callback in callbacks]
-        history = _loop.train(head, phi, y, training, callbacks=watchers, **arguments)
+        return model.eval(), history
+    watchers = [ShowModel(callback, model) for callback in callbacks]
+    if not stores_features(len(rows), features, feature_budget, augmented=augment is not None):
+        # Augmented batches, or features too large to keep: computed on the fly, chunk by chunk.
+        history = _loop.train(head, rows, y, training, callbacks=watchers, augment=augment,
+                              feature_map=feature_map, **arguments)  # fmt: skip
+        return model.eval(), history
+    phi = featurize(feature_map, rows, device=device, progress=progress)
+    if validation_data is not None:
+        X_val, y_val = validation_pair(validation_data)
+        phi_val = featurize(feature_map, as_rows(X_val, "X_val"), device=device)
+        arguments["validation_data"] = (phi_val, y_val)
+    history = _loop.train(head, phi, y, training, callbacks=watchers, **arguments)
     return model.eval(), history
