@@ -108,6 +108,16 @@ def test_colab_link_points_at_this_chapters_notebook(page):
     assert links == {expected}, f"{page}: Colab links {links}, expected {expected}"
 
 
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_tables_displayed_by_cells_render_as_tables(page):
+    """A results table shown with IPython.display.Markdown becomes an HTML table, not raw pipes."""
+    html = (SITE / f"{page}.html").read_text(encoding="utf-8")
+    # The rule under a table's header, left as text ("---" may have become "—" on the way).
+    rule = r"^\s*(?:<p>)?\|(?:\s*:?(?:-{3,}|—+):?\s*\|)+\s*$"
+    raw_rules = re.findall(rule, html, flags=re.MULTILINE)
+    assert not raw_rules, f"{page}: Markdown tables left as text, e.g. {raw_rules[0]!r}"
+
+
 def test_every_page_stays_small():
     """Embedded animations and slider players keep each page at most 5 MB."""
     for page in PAGES:
