@@ -58,6 +58,9 @@ def test_stores_features_follows_the_budget_and_the_frozen_map():
     assert not stores_features(1001, spec, 4 * 1000 * 1000)
     assert not stores_features(10, spec, math.inf, augmented=True)
     assert not stores_features(10, FeatureSpec(output_dim=1000, trainable=True), math.inf)
+    # 0 (and any budget below one feature row) is a valid budget: always stream.
+    assert not stores_features(1, FeatureSpec(output_dim=1), 0)
+    assert not stores_features(1, FeatureSpec(output_dim=1), 0.5)
     # MNIST at D = 16 384 is stored by default; five times MNIST is streamed.
     assert stores_features(60_000, FeatureSpec(output_dim=16384), FEATURE_BUDGET)
     assert not stores_features(300_000, FeatureSpec(output_dim=16384), FEATURE_BUDGET)
