@@ -76,7 +76,8 @@ def test_quick_cpu_smoke_run_writes_torch_and_keras_rows(tmp_path):
     assert machine["gpu"] is None  # no CUDA here
     extra = {(row["method"], row["input"]) for row in results["rows"] if row["method"] != "RFF SVM"}
     assert extra == {("RFF SVM + shifts", "deskewed+shifts"), ("RFF SVM, streamed", "raw"),
-                     ("RFF SVM, streamed", "raw ×5 shifts")}, extra  # fmt: skip
+                     ("RFF SVM, streamed", "raw ×5 shifts"),
+                     ("RFF SVM, streamed", "deskewed ×5 shifts")}, extra  # fmt: skip
     rows = {row["framework"]: row for row in results["rows"] if row["method"] == "RFF SVM"}
     assert {"torch", "keras (torch)", "keras (jax)"} <= set(rows), sorted(rows)
     for row in rows.values():
