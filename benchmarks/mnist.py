@@ -148,6 +148,18 @@ def weight_decay_for(C: float | None, dim: int, n_train: int, n_classes: int = N
 # ------------------------------------------------------------------------------------------------
 # Data
 # ------------------------------------------------------------------------------------------------
+def timed_deskew(images: np.ndarray, deskew: bool) -> tuple[np.ndarray, float]:
+    """``images`` deskewed when ``deskew`` is True, and the seconds it took (0 otherwise), so
+    that the preprocessing is charged to the method that uses it."""
+    if not deskew:
+        return images, 0.0
+    from svmkit.data import deskew as deskew_images
+
+    start = time.perf_counter()
+    deskewed = deskew_images(images)
+    return deskewed, time.perf_counter() - start
+
+
 def load_data(
     n_train: int, n_test: int, *, deskew: bool = False
 ) -> tuple[tuple[np.ndarray, ...], float, float]:
@@ -156,28 +168,20 @@ def load_data(
     Returns the data and the seconds spent deskewing the training and the test images (0 when
     ``deskew`` is False), so that the preprocessing is charged to the method that uses it.
     """
-    from svmkit.data import deskew as deskew_images
     from svmkit.data import flatten_images, load_mnist
 
     x_train, y_train, x_test, y_test = load_mnist()
     x_train, x_test = x_train[:n_train], x_test[:n_test]
-    seconds = [0.0, 0.0]
-    if deskew:
-        for index, images in enumerate((x_train, x_test)):
-            start = time.perf_counter()
-            deskewed = deskew_images(images)
-            seconds[index] = time.perf_counter() - start
-            if index == 0:
-                x_train = deskewed
-            else:
-                x_test = deskewed
+    (x_train, deskew_train_s), (x_test, deskew_test_s) = (
+        timed_deskew(images, deskew) for images in (x_train, x_test)
+    )
     data = (
         flatten_images(x_train),
         y_train[:n_train].astype(np.int64),
         flatten_images(x_test),
         y_test[:n_test].astype(np.int64),
     )
-    return data, seconds[0], seconds[1]
+    return data, deskew_train_s, deskew_test_s
 
 
 def load_copies(
@@ -190,19 +194,13 @@ def load_copies(
     the streamed rows is the data itself, not the features; deskewed images are float32 in [0, 1].
     """
     from svmkit.augment import RandomShift
-    from svmkit.data import deskew as deskew_images
     from svmkit.data import load_mnist
 
     x_train, y_train, x_test, y_test = load_mnist()
     x_train, x_test = x_train[:n_train], x_test[:n_test]
-    seconds = [0.0, 0.0]
-    if deskew:
-        start = time.perf_counter()
-        x_train = deskew_images(x_train)
-        seconds[0] = time.perf_counter() - start
-        start = time.perf_counter()
-        x_test = deskew_images(x_test)
-        seconds[1] = time.perf_counter() - start
+    (x_train, deskew_train_s), (x_test, deskew_test_s) = (
+        timed_deskew(images, deskew) for images in (x_train, x_test)
+    )
     rows = x_train.reshape(n_train, -1)
     shift = RandomShift(max_shift=1)
     X = np.concatenate([
@@ -211,7 +209,7 @@ def load_copies(
     ])  # fmt: skip
     y = np.tile(y_train[:n_train].astype(np.int64), copies)
     data = (X, y, x_test.reshape(n_test, -1), y_test[:n_test].astype(np.int64))
-    return data, seconds[0], seconds[1]
+    return data, deskew_train_s, deskew_test_s
 
 
 def peak_rss_gb() -> float:
