@@ -11,8 +11,11 @@
 # _build/gpu/site-<python> (pip --target --no-deps, only the missing distributions; put on PYTHONPATH, and
 # svmkit itself runs from this source tree through PYTHONPATH); check MNIST; run
 # benchmarks/mnist.py with the torch rows and the Keras rows on KERAS_BACKEND=torch, then the
-# augmented model and the streamed-features rows (torch), then the Keras rows again on
-# KERAS_BACKEND=jax (optional: a failure there is reported, not fatal).
+# augmented model and the streamed-features rows (torch), then the frontier (a larger augmented
+# model chosen on the validation split, searched for FRONTIER_S seconds at most), then the Keras
+# rows again on KERAS_BACKEND=jax. Only the first benchmark step is fatal: a later step that fails
+# is reported and the rows measured so far are kept (with $OUT set, the JSON is written there row
+# by row, so it comes back even when the run is stopped at its time limit).
 #
 # Options:
 #   --quick         tiny sizes, raw pixels only, no recipe rows (mnist.py --quick): a smoke test;
@@ -22,9 +25,11 @@
 #   --results DIR   where the JSON goes (default benchmarks/results, or DIR/results with --quick
 #                   or a CPU device)
 #   --no-jax        skip the Keras-on-jax pass
+#   --no-frontier   skip the frontier search
 #   -- ARGS...      passed on to benchmarks/mnist.py (e.g. -- --dims 16384,32768)
-# Environment: PYTHON (default python3), BUDGET_S (default 400: the jax pass is skipped when the
-# run has already taken longer, so that the whole stays inside the device tool's 600 s).
+# Environment: PYTHON (default python3), BUDGET_S (default 420: the jax pass is skipped when the
+# run has already taken longer, so that the whole stays inside the device tool's 600 s),
+# FRONTIER_S (default 150: seconds after which the frontier search starts no new point).
 set -euo pipefail
 
 die() { echo "bench-gpu: ERROR: $*" >&2; exit 1; }
@@ -32,7 +37,9 @@ die() { echo "bench-gpu: ERROR: $*" >&2; exit 1; }
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-python3}
-BUDGET_S=${BUDGET_S:-400}
+BUDGET_S=${BUDGET_S:-420}
+FRONTIER_S=${FRONTIER_S:-150}
+FRONTIER=1
 QUICK=0
 DEVICE=cuda
 GPU_DIR=_build/gpu
@@ -46,8 +53,9 @@ while (($#)); do
         --gpu-dir) (($# >= 2)) || die "--gpu-dir needs a folder"; GPU_DIR=$2; shift ;;
         --results) (($# >= 2)) || die "--results needs a folder"; RESULTS=$2; shift ;;
         --no-jax) JAX=0 ;;
+        --no-frontier) FRONTIER=0 ;;
         --) shift; EXTRA=("$@"); break ;;
-        -h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see bash benchmarks/gpu.sh --help)" ;;
     esac
     shift
@@ -64,7 +72,6 @@ if [[ -n ${OUT:-} ]]; then
     # The whole log comes back too, and the rows measured so far even when a step fails.
     mkdir -p "$OUT"
     exec > >(tee "$OUT/bench-gpu.log") 2>&1
-    trap '[[ -n $JSON && -s $JSON ]] && cp "$JSON" "$OUT/" || true' EXIT
 fi
 
 # ---- 1. the card and the versions ------------------------------------------------------------
@@ -171,8 +178,9 @@ fi
 mkdir -p "$RESULTS"
 NAME=gpu-$SLUG$( ((QUICK)) && echo -quick || true).json
 # A fresh file per run: one machine and one date per file (mnist.py merges into an existing one).
-WORK=$GPU_DIR/run
-rm -rf "$WORK" && mkdir -p "$WORK"
+# With $OUT set it is written there, row by row: what was measured comes back whatever happens.
+WORK=${OUT:-$GPU_DIR/run}
+if [[ -z ${OUT:-} ]]; then rm -rf "$WORK" && mkdir -p "$WORK"; fi
 JSON=$WORK/$NAME
 ARGS=(--device "$DEVICE" --json "$JSON")
 if ((QUICK)); then ARGS+=(--quick --inputs raw --no-recipe); fi
@@ -182,11 +190,18 @@ step "torch rows and Keras rows on KERAS_BACKEND=torch"
 KERAS_BACKEND=torch KERAS_TORCH_DEVICE=$DEVICE "$PYTHON" benchmarks/mnist.py --framework both "${ARGS[@]}" \
     || die "benchmarks/mnist.py failed on the torch backend (see above)"
 
+FAILED=()
 step "the augmented model and the streamed-features rows (torch)"
 AUGMENT_ARGS=(--extra-only --augmented --streaming)
 if ((QUICK)); then AUGMENT_ARGS+=(--augment-epochs 1); fi
 "$PYTHON" benchmarks/mnist.py --framework torch "${AUGMENT_ARGS[@]}" "${ARGS[@]}" \
-    || die "benchmarks/mnist.py failed on the augmented or streamed rows (see above)"
+    || FAILED+=("augmented/streamed rows")
+
+if ((FRONTIER)); then
+    step "the frontier: a larger augmented model chosen on the validation split (torch)"
+    "$PYTHON" benchmarks/mnist.py --framework torch --extra-only --frontier \
+        --frontier-budget "$FRONTIER_S" "${ARGS[@]}" || FAILED+=("frontier")
+fi
 
 JAX_STATUS="skipped (--no-jax)"
 if ((JAX)) && ((SECONDS - START > BUDGET_S)); then
@@ -199,7 +214,7 @@ elif ((JAX)); then
         JAX_STATUS=done
     else
         JAX_STATUS="FAILED (see above); the other rows are kept"
-        echo "bench-gpu: WARNING: the Keras rows on the jax backend failed" >&2
+        FAILED+=("Keras on jax")
     fi
 fi
 
@@ -209,6 +224,9 @@ step "results"
 cp "$JSON" "$RESULTS/$NAME"
 echo "wrote $RESULTS/$NAME (Keras on jax: $JAX_STATUS)"
 if [[ -n ${OUT:-} ]]; then
-    echo "and \$OUT/$NAME (copied on exit)"
+    echo "(written row by row to \$OUT/$NAME)"
+fi
+if ((${#FAILED[@]})); then
+    echo "bench-gpu: WARNING: these steps failed (see above), their rows are missing: ${FAILED[*]}" >&2
 fi
 echo "bench-gpu: done in $((SECONDS - START)) s"

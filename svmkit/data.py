@@ -656,7 +656,7 @@ def flatten_images(images: Any) -> np.ndarray:
     return flat.astype(np.float32)
 
 
-def deskew(images: Any, *, chunk_size: int = 10_000) -> np.ndarray:
+def deskew(images: Any, *, chunk_size: int = 10_000) -> Any:
     """Straighten slanted digits: shear each image so its main axis is vertical, then centre it.
 
     The classic MNIST preprocessing (LeCun et al. 1998 list "deskewing" for several of their
@@ -665,16 +665,19 @@ def deskew(images: Any, *, chunk_size: int = 10_000) -> np.ndarray:
     pixel ``(r, c)`` takes the input at row ``r + r̄ − r₀`` and column ``c + c̄ − c₀ + α (r − r₀)``
     (``(r₀, c₀)`` is the image centre), by bilinear interpolation with zeros outside.
 
+    One implementation serves numpy arrays and torch tensors: a tensor is deskewed on its own
+    device (a GPU does all 60 000 training digits in milliseconds) and comes back as a tensor.
+
     Parameters
     ----------
-    images : array-like of shape (n, height, width)
+    images : array-like or torch.Tensor of shape (n, height, width)
         uint8 images (0–255) or floats in [0, 1].
     chunk_size : int, default 10000
         Images processed at once (bounds the temporary memory to a few hundred MB).
 
     Returns
     -------
-    numpy.ndarray of shape (n, height, width), float32 in [0, 1]
+    numpy.ndarray (or torch.Tensor, for a tensor) of shape (n, height, width), float32 in [0, 1]
 
     Examples
     --------
@@ -689,40 +692,59 @@ def deskew(images: Any, *, chunk_size: int = 10_000) -> np.ndarray:
     >>> float(slant(image.astype(float))), float(abs(slant(deskew(image))))
     (-1.0, 0.0)
     """
-    images = np.asarray(images)
+    tensor = type(images).__module__.startswith("torch")
+    if not tensor:
+        images = np.asarray(images)
     if images.ndim != 3:
-        raise ValueError(f"images must have shape (n, height, width), got {images.shape}")
-    if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
+        raise ValueError(f"images must have shape (n, height, width), got {tuple(images.shape)}")
+    kind = str(images.dtype).rsplit(".", 1)[-1]  # "uint8", "float32", "bool", ... for either
+    integer = kind.startswith(("int", "uint"))
+    if not (integer or kind.startswith(("float", "bfloat"))):
         raise TypeError(f"images must be numeric, got dtype {images.dtype}")
     check_positive_int(chunk_size, "chunk_size")
-    scale = 255.0 if np.issubdtype(images.dtype, np.integer) else 1.0
+    scale = 255.0 if integer else 1.0
+    if tensor:
+        import torch
+
+        parts = [
+            _deskew_chunk(images[start : start + chunk_size].to(torch.float32) / scale, torch)
+            for start in range(0, len(images), chunk_size)
+        ]
+        return torch.cat(parts) if parts else images.to(torch.float32)
     out = np.empty(images.shape, dtype=np.float32)
     for start in range(0, len(images), chunk_size):
         chunk = images[start : start + chunk_size].astype(np.float32) / scale
-        out[start : start + chunk_size] = _deskew_chunk(chunk)
+        out[start : start + chunk_size] = _deskew_chunk(chunk, np)
     return out
 
 
-def _deskew_chunk(x: np.ndarray) -> np.ndarray:
+def _deskew_chunk(x: Any, xp: Any) -> Any:
+    """Deskew float32 images ``x`` (n, height, width) with ``xp`` = numpy or torch."""
     n, height, width = x.shape
-    rows = np.arange(height, dtype=np.float32)[None, :, None]
-    cols = np.arange(width, dtype=np.float32)[None, None, :]
-    mass = np.maximum(x.sum(axis=(1, 2)), 1e-6)[:, None, None]
-    row_mean = (x * rows).sum(axis=(1, 2), keepdims=True) / mass
-    col_mean = (x * cols).sum(axis=(1, 2), keepdims=True) / mass
-    row_var = (x * (rows - row_mean) ** 2).sum(axis=(1, 2), keepdims=True) / mass
-    covariance = (x * (rows - row_mean) * (cols - col_mean)).sum(axis=(1, 2), keepdims=True) / mass
-    slant = covariance / np.maximum(row_var, 1e-6)
+    like = {"device": x.device, "dtype": x.dtype} if xp is not np else {"dtype": np.float32}
+
+    def total(values: Any) -> Any:  # sum over each image's pixels, kept as (n, 1, 1)
+        return values.sum((1, 2))[:, None, None]
+
+    rows = xp.arange(height, **like)[None, :, None]
+    cols = xp.arange(width, **like)[None, None, :]
+    mass = total(x).clip(min=1e-6)
+    row_mean = total(x * rows) / mass
+    col_mean = total(x * cols) / mass
+    row_var = total(x * (rows - row_mean) ** 2) / mass
+    covariance = total(x * (rows - row_mean) * (cols - col_mean)) / mass
+    slant = covariance / row_var.clip(min=1e-6)
     centre_row, centre_col = (height - 1) / 2, (width - 1) / 2
-    source_row = np.broadcast_to(rows + (row_mean - centre_row), x.shape)
     source_col = cols + (col_mean - centre_col) + slant * (rows - centre_row)
+    source_row = rows + (row_mean - centre_row) + xp.zeros_like(source_col)
     # Bilinear interpolation with zeros outside the image, for all pixels of all images at once.
-    r0, c0 = np.floor(source_row), np.floor(source_col)
+    r0, c0 = xp.floor(source_row), xp.floor(source_col)
     dr, dc = source_row - r0, source_col - c0
-    r0, c0 = r0.astype(np.int64), c0.astype(np.int64)
+    r0, c0 = (v.astype(np.int64) if xp is np else v.long() for v in (r0, c0))
     flat = x.reshape(n, -1)
-    image_index = np.arange(n)[:, None, None]
-    result = np.zeros_like(x)
+    image_index = xp.arange(n, **({"device": x.device} if xp is not np else {}))[:, None, None]
+    result = xp.zeros_like(x)
+    zero = xp.zeros((), **like)
     for r_offset, c_offset, weight in (
         (0, 0, (1 - dr) * (1 - dc)),
         (0, 1, (1 - dr) * dc),
@@ -731,6 +753,6 @@ def _deskew_chunk(x: np.ndarray) -> np.ndarray:
     ):
         r, c = r0 + r_offset, c0 + c_offset
         inside = (r >= 0) & (r < height) & (c >= 0) & (c < width)
-        index = np.where(inside, r * width + c, 0)
-        result += np.where(inside, flat[image_index, index], 0.0) * weight
-    return np.clip(result, 0.0, 1.0)
+        index = xp.where(inside, r * width + c, 0)
+        result += xp.where(inside, flat[image_index, index], zero) * weight
+    return result.clip(0.0, 1.0)

@@ -77,7 +77,18 @@ def test_quick_cpu_smoke_run_writes_torch_and_keras_rows(tmp_path):
     extra = {(row["method"], row["input"]) for row in results["rows"] if row["method"] != "RFF SVM"}
     assert extra == {("RFF SVM + shifts", "deskewed+shifts"), ("RFF SVM, streamed", "raw"),
                      ("RFF SVM, streamed", "raw ×5 shifts"),
-                     ("RFF SVM, streamed", "deskewed ×5 shifts")}, extra  # fmt: skip
+                     ("RFF SVM, streamed", "deskewed ×5 shifts"),
+                     ("RFF SVM + shifts, frontier", "deskewed+shifts")}, extra  # fmt: skip
+    # The frontier was chosen on the validation split (fit / score counts recorded), never the
+    # test set, and the row trained is the point chosen there.
+    frontier = results["tuning"]["frontier"]
+    assert (frontier["n_fit"], frontier["n_validation"]) == (1500, 500)
+    assert frontier["grid"] and all(0 < p["validation acc"] <= 1 for p in frontier["grid"])
+    best = max(p["validation acc"] for p in frontier["grid"])
+    assert frontier["chosen"] in [
+        {k: p[k] for k in ("dim", "epochs", "augment", "C")}
+        for p in frontier["grid"] if p["validation acc"] == best
+    ]  # fmt: skip
     rows = {row["framework"]: row for row in results["rows"] if row["method"] == "RFF SVM"}
     assert {"torch", "keras (torch)", "keras (jax)"} <= set(rows), sorted(rows)
     for row in rows.values():

@@ -259,6 +259,25 @@ def test_two_samples_are_enough_and_a_constant_feature_stays_centred():
 def test_deskew_processes_each_chunk_once(monkeypatch):
     calls = []
     chunk = data._deskew_chunk
-    monkeypatch.setattr(data, "_deskew_chunk", lambda x: calls.append(len(x)) or chunk(x))
+    monkeypatch.setattr(
+        data, "_deskew_chunk", lambda x, xp: calls.append(len(x)) or chunk(x, xp)
+    )
     deskew(np.zeros((5, 4, 4), np.uint8), chunk_size=2)
     assert calls == [2, 2, 1]
+
+
+def test_deskew_of_a_torch_tensor_matches_numpy_and_stays_a_tensor():
+    torch = pytest.importorskip("torch")
+    images = np.random.default_rng(0).integers(0, 256, size=(7, 28, 28), dtype=np.uint8)
+    images[3] = 0  # an empty image: no mass, no slant, stays empty
+    expected = deskew(images)
+    for tensor in (torch.from_numpy(images), torch.from_numpy(images / 255.0)):
+        got = deskew(tensor, chunk_size=3)
+        assert isinstance(got, torch.Tensor) and got.dtype == torch.float32
+        assert got.shape == (7, 28, 28)
+        np.testing.assert_allclose(got.numpy(), expected, rtol=0, atol=1e-5)
+    assert not got[3].any()
+    with pytest.raises(TypeError, match="images must be numeric"):
+        deskew(torch.zeros((1, 4, 4), dtype=torch.bool))
+    with pytest.raises(ValueError, match="images must have shape"):
+        deskew(torch.zeros((4, 4)))
