@@ -738,7 +738,8 @@ def frontier(
     (ties: the faster one) is trained on the 60 000 and measured on the test set, as the row
     "RFF SVM + shifts, frontier".
     """
-    grid = FRONTIER_GRID[:2] if args.quick else FRONTIER_GRID
+    grid = parse_grid(args.frontier_grid) if args.frontier_grid else FRONTIER_GRID
+    grid = grid[:2] if args.quick else grid
     base = {**TUNED, **chosen["deskewed"], "method": "RFF SVM + shifts, frontier",
             "deskew": True, "input": "deskewed+shifts"}  # fmt: skip
     start = time.perf_counter()
@@ -775,6 +776,23 @@ def frontier(
     if args.quick:
         config.update(dim=min(config["dim"], 512), epochs=2)
     return config
+
+
+def parse_grid(text: str) -> tuple[dict[str, Any], ...]:
+    """``"D:epochs:shift:C,..."`` (``--frontier-grid``) as grid points like :data:`FRONTIER_GRID`.
+
+    >>> parse_grid("65536:60:1:100")
+    ({'dim': 65536, 'epochs': 60, 'augment': 1, 'C': 100.0},)
+    """
+    points = []
+    for item in text.split(","):
+        fields = item.strip().split(":")
+        if len(fields) != 4:
+            raise SystemExit(f"--frontier-grid takes D:epochs:shift:C items, got {item!r}")
+        dim, epochs, shift, C = fields
+        point = {"dim": int(dim), "epochs": int(epochs), "augment": int(shift), "C": float(C)}
+        points.append(point)
+    return tuple(points)
 
 
 def input_flags(args: argparse.Namespace) -> list[bool]:
@@ -913,6 +931,8 @@ def main(argv: list[str] | None = None) -> int:
                              "train and test it (for a GPU)")  # fmt: skip
     parser.add_argument("--frontier-budget", type=float, default=240.0,
                         help="seconds after which the frontier starts no new point")  # fmt: skip
+    parser.add_argument("--frontier-grid", default="",
+                        help="D:epochs:shift:C,... instead of FRONTIER_GRID")  # fmt: skip
     parser.add_argument("--extra-only", action="store_true",
                         help="only the --augmented/--streaming/--frontier rows")  # fmt: skip
     parser.add_argument("--json", type=Path, default=None, help="write/merge results into PATH")

@@ -151,13 +151,15 @@ _GPU_COLUMNS = (
     ("framework", "framework", "{}"),
     ("device", "device", "{}"),
     ("D", "D", "{}"),
+    ("C", "C", "{:g}"),
+    ("epochs", "epochs", "{}"),
     ("train s", "train s", "{:.1f}"),
     ("predict s", "predict s", "{:.1f}"),
     ("test acc", "test acc", "{:.2%}"),
     ("peak mem", "peak mem", "{}"),
 )
-_METHOD_ORDER = {"RFF SVM": 0, "RFF SVM + shifts": 1, "RFF SVM, streamed": 2,
-                 "quasi-SVM recipe": 3, "SVC": 4}  # fmt: skip
+_METHOD_ORDER = {"RFF SVM": 0, "RFF SVM + shifts": 1, "RFF SVM + shifts, frontier": 2,
+                 "RFF SVM, streamed": 3, "quasi-SVM recipe": 4, "SVC": 5}  # fmt: skip
 
 
 def gpu_benchmarks(folder: str | Path) -> str:
@@ -185,8 +187,9 @@ def gpu_benchmarks(folder: str | Path) -> str:
     >>> gpu_benchmarks(folder).startswith("No GPU results file")
     True
     >>> row = {"method": "RFF SVM", "input": "raw", "framework": "torch", "device": "cuda",
-    ...        "D": 16384, "train s": 2.0, "predict s": 0.1, "test acc": 0.9812,
-    ...        "peak mem": "4.20 GB (cuda)", "date": "2026-11-26T12:00:00+00:00"}
+    ...        "D": 16384, "C": 1.0, "epochs": 6, "train s": 2.0, "predict s": 0.1,
+    ...        "test acc": 0.9812, "peak mem": "4.20 GB (cuda)",
+    ...        "date": "2026-11-26T12:00:00+00:00"}
     >>> results = {"machine": {"gpu": "NVIDIA H100 80GB HBM3", "cpu": "Xeon", "cores": 16},
     ...            "versions": {"torch": "2.11.0", "keras": "3.15.1"}, "rows": [row]}
     >>> _ = (folder / "gpu-nvidia-h100-80gb-hbm3.json").write_text(json.dumps(results))
@@ -194,9 +197,10 @@ def gpu_benchmarks(folder: str | Path) -> str:
     **NVIDIA H100 80GB HBM3** (`gpu-nvidia-h100-80gb-hbm3.json`; host CPU Xeon, 16 cores; torch
     2.11.0, keras 3.15.1; measured 2026-11-26)
     <BLANKLINE>
-    | method | input | framework | device | D | train s | predict s | test acc | peak mem |
-    |---|---|---|---|---|---|---|---|---|
-    | RFF SVM | raw | torch | cuda | 16384 | 2.0 | 0.1 | 98.12% | 4.20 GB (cuda) |
+    | method | input | framework | device | D | C | epochs | train s | predict s | test acc | peak
+    mem |
+    |---|---|---|---|---|---|---|---|---|---|---|
+    | RFF SVM | raw | torch | cuda | 16384 | 1 | 6 | 2.0 | 0.1 | 98.12% | 4.20 GB (cuda) |
     """
     files = sorted(Path(folder).glob("gpu-*.json"))
     if not files:
@@ -225,7 +229,10 @@ def gpu_benchmarks(folder: str | Path) -> str:
         lines = ["| " + " | ".join(header for header, _, _ in _GPU_COLUMNS) + " |",
                  "|" + "---|" * len(_GPU_COLUMNS)]  # fmt: skip
         for row in rows:
-            cells = [fmt.format(row[key]) if key in row else "-" for _, key, fmt in _GPU_COLUMNS]
+            cells = [fmt.format(row[key]) if row.get(key) is not None else "-"
+                     for _, key, fmt in _GPU_COLUMNS]  # fmt: skip
+            if "C" in row and row["C"] is None:  # the keras.io recipe: no regularisation
+                cells[[key for _, key, _ in _GPU_COLUMNS].index("C")] = "λ = 0"
             lines.append("| " + " | ".join(cells) + " |")
         parts.append("\n".join(lines))
     return "\n\n".join(parts)

@@ -120,3 +120,33 @@ def test_bad_options_are_one_clear_line(args, message):
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert message in result.stderr, result.stderr
+
+
+def test_committed_gpu_results_render_every_row_with_its_card():
+    from svmkit.book import gpu_benchmarks
+
+    results_dir = REPO_ROOT / "benchmarks" / "results"
+    files = sorted(results_dir.glob("gpu-*.json"))
+    if not files:
+        pytest.skip("no GPU results committed")
+    text = gpu_benchmarks(results_dir)
+    for path in files:
+        results = json.loads(path.read_text(encoding="utf-8"))
+        assert f"**{results['machine']['gpu']}** (`{path.name}`" in text
+        table_rows = [line for line in text.splitlines() if line.startswith("| ")]
+        for row in results["rows"]:
+            assert row["device"].startswith("cuda"), row  # a GPU file holds GPU rows only
+            cells = f"| {row['method']} | {row['input']} | {row['framework']} | {row['device']} |"
+            assert any(line.startswith(cells) for line in table_rows), cells
+        # The frontier row is the point its validation search chose, on the full training set.
+        frontier = results.get("tuning", {}).get("frontier")
+        for row in results["rows"]:
+            if row["method"] == "RFF SVM + shifts, frontier":
+                chosen = frontier["chosen"]
+                assert (row["D"], row["epochs"], row["max shift"], row["C"]) == (
+                    chosen["dim"], chosen["epochs"], chosen["augment"], chosen["C"]
+                )
+                assert row["n_train"] == 60000
+                best = max(point["validation acc"] for point in frontier["grid"])
+                assert best in [p["validation acc"] for p in frontier["grid"]
+                                if {k: p[k] for k in chosen} == chosen]  # fmt: skip
