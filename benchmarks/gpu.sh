@@ -27,7 +27,7 @@
 #   --no-jax        skip the Keras-on-jax pass
 #   --no-frontier   skip the frontier search
 #   -- ARGS...      passed on to benchmarks/mnist.py (e.g. -- --dims 16384,32768)
-# Environment: PYTHON (default python3), BUDGET_S (default 420: the jax pass is skipped when the
+# Environment: PYTHON (default python3), BUDGET_S (default 480: the jax pass is skipped when the
 # run has already taken longer, so that the whole stays inside the device tool's 600 s),
 # FRONTIER_S (default 150: seconds after which the frontier search starts no new point).
 set -euo pipefail
@@ -37,7 +37,7 @@ die() { echo "bench-gpu: ERROR: $*" >&2; exit 1; }
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-python3}
-BUDGET_S=${BUDGET_S:-420}
+BUDGET_S=${BUDGET_S:-480}
 FRONTIER_S=${FRONTIER_S:-150}
 FRONTIER=1
 QUICK=0

@@ -142,6 +142,28 @@ def test_torch_augment_sees_every_training_row_and_never_validation():
     assert steps == list(range(TRAINING.epochs * math.ceil(len(X_IMAGES) / TRAINING.batch_size)))
 
 
+def test_torch_streamed_validation_featurises_no_more_rows_at_once_than_training(monkeypatch):
+    import svmkit.torch._loop as loop
+
+    # Room for two batches of features at a time: 2 · 32 rows of 256 float32 features.
+    monkeypatch.setattr(loop, "_STREAM_BYTES", 2 * TRAINING.batch_size * 256 * 4)
+    sizes: list[int] = []
+    original = loop.TrainingState.inputs
+
+    def recording(self, xb, *, augment=False):
+        if self.feature_map is not None:
+            sizes.append(xb.shape[0])
+        return original(self, xb, augment=augment)
+
+    monkeypatch.setattr(loop.TrainingState, "inputs", recording)
+    _, history = svt.fit_rff_svm(X_IMAGES, Y_IMAGES, FEATURES, TRAINING, feature_budget=0,
+                                 validation_data=(X_IMAGES, Y_IMAGES))  # fmt: skip
+    # Training and validation rows (240 each per epoch) all went through in chunks of ≤ 64 rows.
+    assert max(sizes) == 2 * TRAINING.batch_size
+    assert sum(sizes) == 2 * TRAINING.epochs * len(X_IMAGES)
+    assert len(history["val_accuracy"]) == TRAINING.epochs
+
+
 # ---------------------------------------------------------------- Keras recipe
 
 

@@ -253,7 +253,9 @@ def _evaluate(state: TrainingState, X: Tensor, y: Tensor) -> tuple[Tensor, Tenso
     """Objective (mean loss plus penalty) and count of correct predictions on (X, y), no sync."""
     total_loss = torch.zeros((), device=X.device, dtype=state.dtype)
     total_correct = torch.zeros((), device=X.device, dtype=torch.int64)
-    size = max(state.batch, _EVALUATION_BATCH)
+    # Streamed features: as many rows at once as in training (about _STREAM_BYTES of features).
+    streamed = state.feature_map is not None
+    size = state.chunk_rows() if streamed else max(state.batch, _EVALUATION_BATCH)
     state.model.eval()
     with torch.no_grad():
         for start in range(0, X.shape[0], size):
