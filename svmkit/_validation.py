@@ -29,7 +29,28 @@ __all__ = [
     "check_choice",
     "check_positive",
     "check_positive_int",
+    "dtype_kind",
 ]
+
+
+def dtype_kind(array: Any) -> str:
+    """``"int"``, ``"float"`` or ``"other"`` for a numpy array or a torch tensor alike.
+
+    The one rule behind "integers stay integers" (uint8 images keep a quarter of float32's
+    memory, and each batch is cast as it is used): signed and unsigned integers are ``"int"``,
+    booleans and complex numbers ``"other"``. Reads the dtype's name, so it needs no torch import.
+
+    Examples
+    --------
+    >>> dtype_kind(np.zeros(2, np.uint8)), dtype_kind(np.zeros(2)), dtype_kind(np.zeros(2, bool))
+    ('int', 'float', 'other')
+    """
+    name = str(array.dtype).rsplit(".", 1)[-1]  # "uint8", "float32", "bfloat16", "bool", ...
+    if name.startswith(("int", "uint")):
+        return "int"
+    if name.startswith(("float", "bfloat")):
+        return "float"
+    return "other"
 
 
 def _short_repr(value: Any, limit: int = 60) -> str:

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from svmkit._progress import progress_bar
-from svmkit._validation import check_positive, check_positive_int
+from svmkit._validation import check_positive, check_positive_int, dtype_kind
 
 _LOG = logging.getLogger(__name__)
 
@@ -697,10 +697,10 @@ def deskew(images: Any, *, chunk_size: int = 10_000) -> Any:
         images = np.asarray(images)
     if images.ndim != 3:
         raise ValueError(f"images must have shape (n, height, width), got {tuple(images.shape)}")
-    kind = str(images.dtype).rsplit(".", 1)[-1]  # "uint8", "float32", "bool", ... for either
-    integer = kind.startswith(("int", "uint"))
-    if not (integer or kind.startswith(("float", "bfloat"))):
+    kind = dtype_kind(images)
+    if kind == "other":
         raise TypeError(f"images must be numeric, got dtype {images.dtype}")
+    integer = kind == "int"
     check_positive_int(chunk_size, "chunk_size")
     scale = 255.0 if integer else 1.0
     if tensor:

@@ -28,7 +28,7 @@ import keras
 import numpy as np
 
 from svmkit._progress import progress_bar
-from svmkit._validation import check_array, check_positive_int
+from svmkit._validation import check_array, check_positive_int, dtype_kind
 from svmkit.contract import (
     FEATURE_BUDGET,
     FeatureSpec,
@@ -191,7 +191,7 @@ def _targets(y: Any, training: TrainSpec, name: str, n_classes: int | None = Non
 def _keep_integers_or_float32(X: np.ndarray) -> np.ndarray:
     """Integer inputs (uint8 images) as they are, a quarter of float32's memory; the layers cast
     each batch. Anything else as float32, the dtype the layers compute in."""
-    return X if X.dtype.kind in "iu" else X.astype(np.float32, copy=False)
+    return X if dtype_kind(X) == "int" else X.astype(np.float32, copy=False)
 
 
 def _history(history: keras.callbacks.History) -> dict[str, list[float]]:

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from svmkit._validation import check_array
+from svmkit._validation import check_array, dtype_kind
 from svmkit.contract import BINARY_LOSSES, MULTICLASS_LOSSES, signed_labels
 
 
@@ -83,9 +83,7 @@ def as_features(
 
 def _is_integer(X: Any) -> bool:
     """Whether ``X`` is a numpy array or tensor of integers (booleans excluded)."""
-    if isinstance(X, Tensor):
-        return not X.is_floating_point() and not X.is_complex() and X.dtype != torch.bool
-    return isinstance(X, np.ndarray) and X.dtype.kind in "iu"
+    return isinstance(X, (Tensor, np.ndarray)) and dtype_kind(X) == "int"
 
 
 def _all_finite(tensor: Tensor) -> bool:
