@@ -191,3 +191,46 @@ def test_library_never_prints_changes_the_environment_or_reseeds_globally():
                 if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "os.environ":
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno} writes os.environ")
     assert not found, "\n".join(found)
+
+
+# The README's results table: (label, results file, method, input, framework). Every row must match
+# the committed results file it quotes, so the README cannot drift from the measurements.
+README_RESULTS = (
+    ("RFF SVM, PyTorch, D = 16 384, 6 epochs", "cpu-2core", "RFF SVM", "raw", "torch"),
+    ("RFF SVM, PyTorch, D = 16 384, 6 epochs", "cpu-2core", "RFF SVM", "deskewed", "torch"),
+    ("same, 1 epoch over the digits and 4 one-pixel shifts of them, streamed", "cpu-2core",
+     "RFF SVM, streamed", "raw ×5 shifts", "torch"),
+    ("same, 1 epoch over the digits and 4 one-pixel shifts of them, streamed", "cpu-2core",
+     "RFF SVM, streamed", "deskewed ×5 shifts", "torch"),
+    ("same, 30 epochs of random shifts ≤ 1 px", "cpu-2core", "RFF SVM + shifts",
+     "deskewed+shifts", "torch"),
+    ("scikit-learn `SVC(C=5)`, same kernel", "cpu-2core", "SVC", "raw", "scikit-learn"),
+    ("scikit-learn `SVC(C=5)`, same kernel", "cpu-2core", "SVC", "deskewed", "scikit-learn"),
+    ("RFF SVM, PyTorch, D = 16 384, 6 epochs", "gpu-nvidia-h100-80gb-hbm3", "RFF SVM", "deskewed",
+     "torch"),
+    ("same, 1 epoch over the digits and 4 one-pixel shifts of them, streamed",
+     "gpu-nvidia-h100-80gb-hbm3", "RFF SVM, streamed", "deskewed ×5 shifts", "torch"),
+    ("frontier: 60 epochs of shifts, C chosen on validation", "gpu-nvidia-h100-80gb-hbm3",
+     "RFF SVM + shifts, frontier", "deskewed+shifts", "torch"),
+)  # fmt: skip
+
+
+def readme_results_lines() -> list[str]:
+    lines = []
+    for label, name, method, inputs, framework in README_RESULTS:
+        results = json.loads((ROOT / "benchmarks" / "results" / f"{name}.json").read_text("utf-8"))
+        key = (method, inputs, framework)
+        row = next(r for r in results["rows"] if (r["method"], r["input"], r["framework"]) == key)
+        where = results["machine"]["gpu"] or f"{results['machine']['cores']}-core CPU"
+        seconds = row["train s"] + row["predict s"]
+        shown = f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"
+        lines.append(f"| {label} | {inputs} | {where} | {row['test acc']:.2%} | {shown} s |")
+    return lines
+
+
+def test_readme_results_table_matches_the_committed_results_files():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [line for line in readme_results_lines() if line not in readme]
+    assert not missing, "README.md quotes other numbers than benchmarks/results: " + "\n".join(
+        missing
+    )
