@@ -39,6 +39,8 @@ and the table prints each row as soon as it is measured.
   300 000 (those images and their one-pixel shifts up, down, left and right), kept as uint8
   (σ in pixel units, 255 σ); and one epoch on the five copies of the deskewed digits (float32).
   Their "train s" counts deskewing and training, not making the shifted copies beforehand.
+* ``--streaming`` also adds "RFF SVM, streamed, D from validation": the epoch over the five copies
+  of the deskewed digits with ``COPIES_DIM`` features, chosen on the validation split.
 * ``--frontier`` (for a GPU): larger augmented models (:data:`FRONTIER_GRID`, or
   ``--frontier-grid``) fitted on the first 50 000 training images and scored on the last 10 000,
   cheapest first, until ``--frontier-budget`` seconds are spent; the best point on validation is
@@ -135,6 +137,11 @@ FRONTIER_GRID = (
 # The memory rows (--streaming): one epoch, features per batch, 1 and 5 copies of the raw images.
 STREAM_COPIES = (1, 5)
 STREAM_SHIFTS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # (dy, dx) of each copy
+# D for one epoch over the five copies of the deskewed digits, chosen on the validation split (fit
+# on the copies of the first 50 000 training images, score the last 10 000; 2-core CPU, σ = 5,
+# C = 10): D = 8192 98.77 % (fit 22.6 s), 10 240 98.89 % (26.1 s), 12 288 98.90 % (35.5 s),
+# 16 384 98.89 % (49.3 s). The best; the row "RFF SVM, streamed, D from validation".
+COPIES_DIM = 12288
 # σ and C chosen by --tune on a 2-core CPU (the grid is in benchmarks/results/cpu-2core.json); used
 # when the --json file holds no tuning of its own.
 DEFAULT_KERNELS = {"raw": {"sigma": 5.0, "C": 1.0}, "deskewed": {"sigma": 5.0, "C": 10.0}}
@@ -872,6 +879,10 @@ def extra_rows(
                   "deskew": True, "copies": copies, "epochs": 1, "n_train": 60000 * copies,
                   "input": f"deskewed ×{copies} shifts"}  # fmt: skip
         rows.append((framework, config))
+        # The same epoch with the D chosen on the validation split (COPIES_DIM): the deskewed
+        # digits' target of issue 13, at least 99.0 % in at most 60 s on a 2-core CPU.
+        rows.append((framework, {**config, "dim": COPIES_DIM,
+                                 "method": "RFF SVM, streamed, D from validation"}))  # fmt: skip
     return rows
 
 

@@ -159,7 +159,8 @@ _GPU_COLUMNS = (
     ("peak mem", "peak mem", "{}"),
 )
 _METHOD_ORDER = {"RFF SVM": 0, "RFF SVM + shifts": 1, "RFF SVM + shifts, frontier": 2,
-                 "RFF SVM, streamed": 3, "quasi-SVM recipe": 4, "SVC": 5}  # fmt: skip
+                 "RFF SVM, streamed": 3, "RFF SVM, streamed, D from validation": 4,
+                 "quasi-SVM recipe": 5, "SVC": 6}  # fmt: skip
 
 
 def gpu_benchmarks(folder: str | Path) -> str:

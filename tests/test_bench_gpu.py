@@ -78,6 +78,7 @@ def test_quick_cpu_smoke_run_writes_torch_and_keras_rows(tmp_path):
     assert extra == {("RFF SVM + shifts", "deskewed+shifts"), ("RFF SVM, streamed", "raw"),
                      ("RFF SVM, streamed", "raw ×5 shifts"),
                      ("RFF SVM, streamed", "deskewed ×5 shifts"),
+                     ("RFF SVM, streamed, D from validation", "deskewed ×5 shifts"),
                      ("RFF SVM + shifts, frontier", "deskewed+shifts")}, extra  # fmt: skip
     # The frontier was chosen on the validation split (fit / score counts recorded), never the
     # test set, and the row trained is the point chosen there.

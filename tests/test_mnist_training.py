@@ -124,13 +124,17 @@ def test_benchmark_quick_mode_adds_augmented_and_streamed_rows(repo_root, tmp_pa
     rows = {(row["method"], row["input"]): row for row in json.loads(results.read_text())["rows"]}
     assert set(rows) == {("RFF SVM", "deskewed"), ("RFF SVM + shifts", "deskewed+shifts"),
                          ("RFF SVM, streamed", "raw"), ("RFF SVM, streamed", "raw ×5 shifts"),
-                         ("RFF SVM, streamed", "deskewed ×5 shifts")}
+                         ("RFF SVM, streamed", "deskewed ×5 shifts"),
+                         ("RFF SVM, streamed, D from validation", "deskewed ×5 shifts")}
     assert rows[("RFF SVM, streamed", "raw ×5 shifts")]["n_train"] == 5 * rows[
         ("RFF SVM, streamed", "raw")]["n_train"]  # fmt: skip
+    # The quick mode caps every D at 512; the full run uses COPIES_DIM for the validation row.
+    chosen = rows[("RFF SVM, streamed, D from validation", "deskewed ×5 shifts")]
+    assert chosen["n_train"] == rows[("RFF SVM, streamed", "deskewed ×5 shifts")]["n_train"]
     for row in rows.values():
         assert row["test acc"] > 0.5, row  # every model learned something, even in quick mode
     printed = [line for line in completed.stdout.splitlines() if line.startswith("| RFF SVM")]
-    assert len(printed) == 5, completed.stdout
+    assert len(printed) == 6, completed.stdout
 
 
 def test_benchmark_lambda_gives_c_its_scikit_learn_meaning():
