@@ -140,7 +140,8 @@ STREAM_SHIFTS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # (dy, dx) of each c
 # D for one epoch over the five copies of the deskewed digits, chosen on the validation split (fit
 # on the copies of the first 50 000 training images, score the last 10 000; 2-core CPU, σ = 5,
 # C = 10): D = 8192 98.77 % (fit 22.6 s), 10 240 98.89 % (26.1 s), 12 288 98.90 % (35.5 s),
-# 16 384 98.89 % (49.3 s). The best; the row "RFF SVM, streamed, D from validation".
+# 16 384 98.89 % (49.3 s), from benchmarks/copies_validation.py. The best; the row "RFF SVM,
+# streamed, D from validation".
 COPIES_DIM = 12288
 # σ and C chosen by --tune on a 2-core CPU (the grid is in benchmarks/results/cpu-2core.json); used
 # when the --json file holds no tuning of its own.
