@@ -40,7 +40,8 @@ and the table prints each row as soon as it is measured.
   (σ in pixel units, 255 σ); and one epoch on the five copies of the deskewed digits (float32).
   Their "train s" counts deskewing and training, not making the shifted copies beforehand.
 * ``--streaming`` also adds "RFF SVM, streamed, D from validation": the epoch over the five copies
-  of the deskewed digits with ``COPIES_DIM`` features, chosen on the validation split.
+  of the deskewed digits with ``COPIES_DIM`` features, chosen on the validation split
+  (``--copies-validation D,D,...`` scores them there).
 * ``--frontier`` (for a GPU): larger augmented models (:data:`FRONTIER_GRID`, or
   ``--frontier-grid``) fitted on the first 50 000 training images and scored on the last 10 000,
   cheapest first, until ``--frontier-budget`` seconds are spent; the best point on validation is
@@ -140,8 +141,8 @@ STREAM_SHIFTS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # (dy, dx) of each c
 # D for one epoch over the five copies of the deskewed digits, chosen on the validation split (fit
 # on the copies of the first 50 000 training images, score the last 10 000; 2-core CPU, σ = 5,
 # C = 10): D = 8192 98.77 % (fit 22.6 s), 10 240 98.89 % (26.1 s), 12 288 98.90 % (35.5 s),
-# 16 384 98.89 % (49.3 s), from benchmarks/copies_validation.py. The best; the row "RFF SVM,
-# streamed, D from validation".
+# 16 384 98.89 % (49.3 s), from --copies-validation 8192,10240,12288,16384. The best; the row
+# "RFF SVM, streamed, D from validation".
 COPIES_DIM = 12288
 # σ and C chosen by --tune on a 2-core CPU (the grid is in benchmarks/results/cpu-2core.json); used
 # when the --json file holds no tuning of its own.
@@ -187,56 +188,75 @@ def timed_deskew(
         return images, 0.0
     from svmkit.data import deskew as deskew_images
 
-    if device is None:
-        start = time.perf_counter()
-        deskewed = deskew_images(images)
-        return deskewed, time.perf_counter() - start
-    import torch
-
     start = time.perf_counter()
-    deskewed = deskew_images(torch.from_numpy(images).to(device)).cpu().numpy()
+    if device is None:
+        deskewed = deskew_images(images)
+    else:
+        import torch
+
+        deskewed = deskew_images(torch.from_numpy(images).to(device)).cpu().numpy()
     return deskewed, time.perf_counter() - start
 
 
+def mnist_split(n_train: int, n_eval: int, *, validate: bool = False) -> tuple[np.ndarray, ...]:
+    """The first ``n_train`` training images and ``n_eval`` images to score: the first test
+    images, or with ``validate`` the last ``n_eval`` training images (the tuning split; the test
+    set is never used to choose anything). uint8 images and int64 labels."""
+    from svmkit.data import load_mnist
+
+    x_train, y_train, x_test, y_test = load_mnist()
+    if validate:
+        if n_train + n_eval > len(x_train):
+            raise ValueError(f"{n_train} + {n_eval} images overlap: MNIST has {len(x_train)}")
+        x_test, y_test = x_train[-n_eval:], y_train[-n_eval:]
+    return (x_train[:n_train], y_train[:n_train].astype(np.int64),
+            x_test[:n_eval], y_test[:n_eval].astype(np.int64))  # fmt: skip
+
+
 def load_data(
-    n_train: int, n_test: int, *, deskew: bool = False, device: str | None = None
+    n_train: int,
+    n_test: int,
+    *,
+    deskew: bool = False,
+    device: str | None = None,
+    validate: bool = False,
 ) -> tuple[tuple[np.ndarray, ...], float, float]:
-    """First ``n_train`` training and ``n_test`` test images as float32 rows in [0, 1].
+    """First ``n_train`` training and ``n_test`` test images as float32 rows in [0, 1] (with
+    ``validate``, the last ``n_test`` training images instead of test images: :func:`mnist_split`).
 
     Returns the data and the seconds spent deskewing the training and the test images (0 when
     ``deskew`` is False), so that the preprocessing is charged to the method that uses it; with a
     torch ``device``, deskewing runs there (:func:`timed_deskew`).
     """
-    from svmkit.data import flatten_images, load_mnist
+    from svmkit.data import flatten_images
 
-    x_train, y_train, x_test, y_test = load_mnist()
-    x_train, x_test = x_train[:n_train], x_test[:n_test]
+    x_train, y_train, x_test, y_test = mnist_split(n_train, n_test, validate=validate)
     (x_train, deskew_train_s), (x_test, deskew_test_s) = (
         timed_deskew(images, deskew, device) for images in (x_train, x_test)
     )
-    data = (
-        flatten_images(x_train),
-        y_train[:n_train].astype(np.int64),
-        flatten_images(x_test),
-        y_test[:n_test].astype(np.int64),
-    )
+    data = (flatten_images(x_train), y_train, flatten_images(x_test), y_test)
     return data, deskew_train_s, deskew_test_s
 
 
 def load_copies(
-    copies: int, n_train: int, n_test: int, *, deskew: bool = False, device: str | None = None
+    copies: int,
+    n_train: int,
+    n_test: int,
+    *,
+    deskew: bool = False,
+    device: str | None = None,
+    validate: bool = False,
 ) -> tuple[tuple[np.ndarray, ...], float, float]:
     """The first ``n_train`` training images and ``copies − 1`` one-pixel shifts of them
-    (``copies · n_train`` rows in all), the test images, and the seconds spent deskewing.
+    (``copies · n_train`` rows in all), the test images (or with ``validate`` the last ``n_test``
+    training images, unshifted), and the seconds spent deskewing.
 
     Raw images stay uint8, 784 bytes a row (a quarter of float32), so that what grows with n in
     the streamed rows is the data itself, not the features; deskewed images are float32 in [0, 1].
     """
     from svmkit.augment import RandomShift
-    from svmkit.data import load_mnist
 
-    x_train, y_train, x_test, y_test = load_mnist()
-    x_train, x_test = x_train[:n_train], x_test[:n_test]
+    x_train, y_train, x_test, y_test = mnist_split(n_train, n_test, validate=validate)
     (x_train, deskew_train_s), (x_test, deskew_test_s) = (
         timed_deskew(images, deskew, device) for images in (x_train, x_test)
     )
@@ -246,8 +266,7 @@ def load_copies(
         shift.shift(rows, dy=np.full(len(rows), dy), dx=np.full(len(rows), dx))
         for dy, dx in STREAM_SHIFTS[:copies]
     ])  # fmt: skip
-    y = np.tile(y_train[:n_train].astype(np.int64), copies)
-    data = (X, y, x_test.reshape(n_test, -1), y_test[:n_test].astype(np.int64))
+    data = (X, np.tile(y_train, copies), x_test.reshape(n_test, -1), y_test)
     return data, deskew_train_s, deskew_test_s
 
 
@@ -387,8 +406,9 @@ def run_tune(spec: dict[str, Any], args: Any) -> list[dict[str, Any]]:
 
     config = spec["config"]
     n_fit, n_val = (1500, 500) if args.quick else (args.tune_fit, N_VALIDATION)
-    (X, y, _, _), _, _ = load_data(60000, 1, deskew=config.get("deskew", False))
-    X_fit, y_fit, X_val, y_val = X[:n_fit], y[:n_fit], X[-n_val:], y[-n_val:]
+    (X_fit, y_fit, X_val, y_val), _, _ = load_data(
+        n_fit, n_val, deskew=config.get("deskew", False), validate=True
+    )
     target = device(args.device)
     features, _ = specs(config, n_fit)
     rff = RandomFourierFeatures(
@@ -616,21 +636,23 @@ def run_child(spec: dict[str, Any]) -> None:
         print(json.dumps(run_tune(spec, args)))
         return
     config = spec["config"]
-    deskew = config.get("deskew", False)
+    validate = config.get("validate", False)
     device = torch_device(args.device) if spec["framework"] == "torch" else None
+    loading = {"deskew": config.get("deskew", False), "validate": validate, "device": device}
+    if validate:
+        # The tuning split: fit on the first n_fit training images, score the last n_val.
+        n_train, n_test = (1500, 500) if args.quick else (N_FIT, N_VALIDATION)
+    else:
+        n_train, n_test = args.n_train, args.n_test
     if config.get("copies"):
         data, deskew_train_s, deskew_test_s = load_copies(
-            config["copies"], args.n_train, args.n_test, deskew=deskew, device=device
+            config["copies"], n_train, n_test, **loading
         )
-    elif config.get("validate"):
-        # The tuning split: fit on the first n_fit training images, score the last n_val.
-        n_fit, n_val = (1500, 500) if args.quick else (N_FIT, N_VALIDATION)
-        (X, y, _, _), deskew_train_s, _ = load_data(n_fit + n_val, 1, deskew=deskew, device=device)
-        data, deskew_test_s = (X[:n_fit], y[:n_fit], X[n_fit:], y[n_fit:]), 0.0
     else:
-        data, deskew_train_s, deskew_test_s = load_data(
-            min(config["n_train"], args.n_train), args.n_test, deskew=deskew, device=device
-        )
+        n_train = min(config["n_train"], n_train)
+        data, deskew_train_s, deskew_test_s = load_data(n_train, n_test, **loading)
+    if validate:  # all deskewing is charged to "fit s", as the validation points report it
+        deskew_train_s, deskew_test_s = deskew_train_s + deskew_test_s, 0.0
     row = RUNNERS[spec["framework"]](config, data, args)
     if config.get("validate"):
         row["validation acc"] = row.pop("test acc")
@@ -874,17 +896,44 @@ def extra_rows(
                       "uint8": True, "copies": copies, "epochs": 1, "n_train": 60000 * copies,
                       "input": "raw" if copies == 1 else f"raw ×{copies} shifts"}  # fmt: skip
             rows.append((framework, config))
-        # The same five copies of the deskewed digits (float32): the virtual examples in one epoch.
-        copies = STREAM_COPIES[-1]
-        config = {**TUNED, **chosen["deskewed"], "method": "RFF SVM, streamed", "stream": True,
-                  "deskew": True, "copies": copies, "epochs": 1, "n_train": 60000 * copies,
-                  "input": f"deskewed ×{copies} shifts"}  # fmt: skip
+        config = deskewed_copies(chosen)
         rows.append((framework, config))
         # The same epoch with the D chosen on the validation split (COPIES_DIM): the deskewed
         # digits' target of issue 13, at least 99.0 % in at most 60 s on a 2-core CPU.
         rows.append((framework, {**config, "dim": COPIES_DIM,
                                  "method": "RFF SVM, streamed, D from validation"}))  # fmt: skip
     return rows
+
+
+def deskewed_copies(chosen: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The five copies of the deskewed digits (float32), streamed: the virtual examples in one
+    epoch (``--streaming``'s last rows, and ``--copies-validation``)."""
+    copies = STREAM_COPIES[-1]
+    return {**TUNED, **chosen["deskewed"], "method": "RFF SVM, streamed", "stream": True,
+            "deskew": True, "copies": copies, "epochs": 1, "n_train": 60000 * copies,
+            "input": f"deskewed ×{copies} shifts"}  # fmt: skip
+
+
+def copies_validation(
+    args: argparse.Namespace, results: dict[str, Any], chosen: dict[str, dict[str, float]]
+) -> None:
+    """Score :func:`deskewed_copies` for every D of ``--copies-validation`` on the tuning split
+    (fit on the copies of the first 50 000 training images, score the last 10 000): how
+    :data:`COPIES_DIM` was chosen. The grid goes into the file's ``tuning.copies``."""
+    grid = []
+    print("one epoch over the five copies of the deskewed digits (fit on the copies of the first "
+          "50 000 training images, score the last 10 000):", flush=True)  # fmt: skip
+    for dim in (int(d) for d in args.copies_validation.split(",")):
+        config = {**deskewed_copies(chosen), "dim": dim, "validate": True}
+        if args.quick:
+            config["dim"] = min(dim, 512)
+        row = spawn({"framework": "torch", "config": config, "args": shared_args(args)})
+        grid.append({"dim": dim, "validation acc": row["validation acc"], "fit s": row["train s"]})
+        print(f"  D = {config['dim']:6d}: validation {100 * row['validation acc']:.2f} % "
+              f"({row['train s']:.1f} s)", flush=True)  # fmt: skip
+    best = max(grid, key=lambda r: (r["validation acc"], -r["fit s"]))
+    print(f"  best: D = {best['dim']}", flush=True)
+    results.setdefault("tuning", {})["copies"] = {"grid": grid, "chosen": {"dim": best["dim"]}}
 
 
 def format_cells(row: dict[str, Any]) -> list[str]:
@@ -951,6 +1000,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds after which the frontier starts no new point")  # fmt: skip
     parser.add_argument("--frontier-grid", default="",
                         help="D:epochs:shift:C,... instead of FRONTIER_GRID")  # fmt: skip
+    parser.add_argument("--copies-validation", default="",
+                        help="D values: score the deskewed copies on the validation split, "
+                             "then stop")  # fmt: skip
     parser.add_argument("--extra-only", action="store_true",
                         help="only the --augmented/--streaming/--frontier rows")  # fmt: skip
     parser.add_argument("--json", type=Path, default=None, help="write/merge results into PATH")
@@ -986,6 +1038,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.C is not None:
             kernel["C"] = args.C
 
+    if args.copies_validation:
+        copies_validation(args, results, chosen)
+        save_results(args.json, results)
+        return 0
     rows = plan(args, chosen)
     if args.frontier:
         rows.append(("torch", frontier(args, results, chosen)))

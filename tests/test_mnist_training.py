@@ -173,3 +173,41 @@ def test_benchmark_lambda_gives_c_its_scikit_learn_meaning():
     scores = svm(plain).detach().numpy()
     np.testing.assert_allclose(scores, reference.decision_function(phi), atol=1e-3)
     assert bench.weight_decay_for(None, dim, n) == 0.0
+
+
+def test_benchmark_copies_validation_scores_each_dim_on_the_tuning_split(repo_root, tmp_path):
+    """--copies-validation fits the deskewed copies for every D and scores held-out training
+    images (never the test set), then stops without measuring any row."""
+    pytest.importorskip("torch")
+    results = tmp_path / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(repo_root / "benchmarks" / "mnist.py"), "--quick",
+         "--copies-validation", "256,512", "--json", str(results)],
+        capture_output=True, text=True, timeout=240, check=False, cwd=repo_root,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    stored = json.loads(results.read_text())
+    assert stored["rows"] == []
+    search = stored["tuning"]["copies"]
+    assert [point["dim"] for point in search["grid"]] == [256, 512]
+    best = max(point["validation acc"] for point in search["grid"])
+    assert best > 0.5 and search["chosen"]["dim"] in [
+        p["dim"] for p in search["grid"] if p["validation acc"] == best
+    ]
+
+
+def test_benchmark_validation_split_never_overlaps_the_training_images():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_mnist", Path(__file__).resolve().parents[1] / "benchmarks" / "mnist.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    x_fit, y_fit, x_val, y_val = bench.mnist_split(50000, 10000, validate=True)
+    x_train, _, _, _ = load_mnist()
+    np.testing.assert_array_equal(x_val, x_train[-10000:])
+    np.testing.assert_array_equal(x_fit, x_train[:50000])
+    assert y_fit.dtype == y_val.dtype == np.int64
+    with pytest.raises(ValueError, match="overlap"):
+        bench.mnist_split(55000, 10000, validate=True)
